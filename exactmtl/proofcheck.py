@@ -1,0 +1,425 @@
+"""Proof-check machinery: the ``Claim`` record, ``expect_*`` helpers, discovery and running.
+
+A proof file in ``proofs/`` is a Python module with
+
+* a module docstring with the fields ``Statement``, ``Check``, ``Range``, ``Falsifier`` and
+  ``Source`` (one paragraph each, the field name first on its line);
+* ``CLAIM = Claim("A3", "one-line title")``;
+* one or more functions ``check_*()``: each raises :class:`CheckFailed` on a counterexample
+  and may return a JSON-friendly dict (a certificate) that goes into the report; a check that
+  takes a parameter ``full`` is called with ``full=True`` on ``--full`` runs;
+* one or more functions ``falsify_*()``: each runs the same check on a perturbed input and
+  must be rejected, i.e. must raise :class:`CheckFailed`.
+
+``exactmtl check`` and pytest (``tests/test_proofs.py``) both use :func:`discover`, so the
+two always run the same files.
+
+>>> claim = Claim("X1", "one plus one is two")
+>>> expect_equal(1 + 1, 2, a=1)
+>>> expect_equal(1 + 1, 3, a=1)
+Traceback (most recent call last):
+...
+exactmtl.errors.CheckFailed: expected 3, got 2 [a=1]
+"""
+
+from __future__ import annotations
+
+import contextvars
+import fnmatch
+import importlib.util
+import inspect
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+from exactmtl.errors import CheckFailed, InvalidArgument
+
+__all__ = [
+    "Claim",
+    "ClaimResult",
+    "ProofModule",
+    "StepResult",
+    "default_proof_dir",
+    "discover",
+    "expect",
+    "expect_equal",
+    "expect_false",
+    "expect_true",
+    "progress",
+    "run_all",
+    "run_proof",
+    "select",
+    "write_report",
+]
+
+DOC_FIELDS = ("Statement", "Check", "Range", "Falsifier", "Source")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claim id (``"A3"``, ``"M17"``, ``"D1.4"``) and a one-line title."""
+
+    id: str
+    title: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Z][A-Za-z]*\d+(\.\d+)*", self.id):
+            raise InvalidArgument(
+                f"Claim id={self.id!r} is not a claim id; expected a letter then digits, "
+                "e.g. 'A3', 'M17', 'D1.4'"
+            )
+
+
+# --------------------------------------------------------------------------- expectations
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (bool, int, str)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def expect(condition: Any, message: str, **case: Any) -> None:
+    """Raise :class:`CheckFailed` with ``message`` and the case unless ``condition`` is truthy."""
+    if not condition:
+        raise CheckFailed(message, case)
+
+
+def expect_true(condition: Any, message: str = "expected a true verdict", **case: Any) -> None:
+    """Like :func:`expect`; a verdict object's own text is appended to the message."""
+    if not condition:
+        raise CheckFailed(f"{message}: {condition}", case)
+
+
+def expect_false(condition: Any, message: str = "expected a false verdict", **case: Any) -> None:
+    """Raise :class:`CheckFailed` if ``condition`` is truthy."""
+    if condition:
+        raise CheckFailed(f"{message}: {condition}", case)
+
+
+def expect_equal(actual: Any, expected: Any, message: str = "", **case: Any) -> None:
+    """Exact equality (``==``) or :class:`CheckFailed` showing both values."""
+    if actual != expected:
+        text = f"expected {expected}, got {actual}"
+        raise CheckFailed(f"{message}: {text}" if message else text, case)
+
+
+# --------------------------------------------------------------------------- progress
+
+_PROGRESS: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
+    "exactmtl_progress", default=None
+)
+
+
+def progress(items: Iterable[T], label: str = "", total: int | None = None) -> Iterator[T]:
+    """Iterate over ``items``, reporting progress when run by ``exactmtl check``.
+
+    Outside the runner (pytest, a notebook) this is a plain iteration.
+    """
+    report = _PROGRESS.get()
+    if report is None:
+        yield from items
+        return
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    last = time.monotonic()
+    for i, item in enumerate(items):
+        now = time.monotonic()
+        if now - last > 0.5:
+            last = now
+            report(f"{label} {i}/{total}" if total else f"{label} {i}")
+        yield item
+
+
+# --------------------------------------------------------------------------- discovery
+
+@dataclass(frozen=True)
+class ProofModule:
+    """One proof file: its claim, documented fields, checks and falsifiers."""
+
+    path: Path
+    module: ModuleType
+    claim: Claim
+    fields: dict[str, str]
+    checks: tuple[Callable[..., Any], ...]
+    falsifiers: tuple[Callable[..., Any], ...]
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+
+def _parse_fields(doc: str) -> dict[str, str]:
+    fields: dict[str, list[str]] = {}
+    current = None
+    for line in doc.splitlines():
+        head = line.split(None, 1)
+        if head and head[0] in DOC_FIELDS and line[: len(head[0])] == head[0]:
+            current = head[0]
+            fields[current] = [head[1].strip()] if len(head) > 1 else []
+        elif current is not None and line.strip():
+            fields[current].append(line.strip())
+        elif current is not None:
+            current = None
+    return {k: " ".join(v) for k, v in fields.items()}
+
+
+def _claim_sort_key(claim_id: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"\d+|[A-Za-z]+", claim_id))
+
+
+def default_proof_dir() -> Path:
+    """``./proofs`` if it exists, else the ``proofs/`` beside the installed package."""
+    here = Path.cwd() / "proofs"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "proofs"
+
+
+def _load(path: Path) -> ModuleType:
+    name = "exactmtl_proofs." + re.sub(r"\W", "_", path.stem)
+    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise InvalidArgument(f"path={str(path)!r} cannot be imported as a proof file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _proof_module(path: Path) -> ProofModule:
+    module = _load(path)
+    claim = getattr(module, "CLAIM", None)
+    if not isinstance(claim, Claim):
+        raise InvalidArgument(f"proof file {path} has no CLAIM = Claim(...)")
+    fields = _parse_fields(module.__doc__ or "")
+    missing = [f for f in DOC_FIELDS if f not in fields]
+    if missing:
+        raise InvalidArgument(f"proof file {path} docstring lacks the fields {missing}")
+    funcs = [
+        obj for name, obj in vars(module).items()
+        if inspect.isfunction(obj) and obj.__module__ == module.__name__
+    ]
+    checks = tuple(f for f in funcs if f.__name__.startswith("check_"))
+    falsifiers = tuple(f for f in funcs if f.__name__.startswith("falsify_"))
+    if not checks:
+        raise InvalidArgument(f"proof file {path} defines no check_* function")
+    if not falsifiers:
+        raise InvalidArgument(f"proof file {path} defines no falsify_* function")
+    return ProofModule(path, module, claim, fields, checks, falsifiers)
+
+
+def discover(paths: Sequence[str | os.PathLike] | None = None) -> list[ProofModule]:
+    """Load the proof files under ``paths`` (files or folders; default :func:`default_proof_dir`).
+
+    Files whose name starts with ``_`` are helpers, not proofs. The result is sorted by claim id.
+    """
+    roots = [Path(p) for p in paths] if paths else [default_proof_dir()]
+    files: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            files.extend(sorted(p for p in root.glob("*.py") if not p.name.startswith("_")))
+        elif root.is_file() and root.suffix == ".py":
+            files.append(root)
+        else:
+            raise InvalidArgument(
+                f"path={str(root)!r} is neither a proof file (*.py) nor a folder of them"
+            )
+    proofs = [_proof_module(f.resolve()) for f in files]
+    seen: dict[str, Path] = {}
+    for p in proofs:
+        if p.id in seen and seen[p.id] != p.path:
+            raise InvalidArgument(f"claim id {p.id} is defined twice: {seen[p.id]} and {p.path}")
+        seen[p.id] = p.path
+    return sorted(proofs, key=lambda p: _claim_sort_key(p.id))
+
+
+def select(proofs: Sequence[ProofModule], patterns: Sequence[str] | None) -> list[ProofModule]:
+    """Keep the proofs whose id matches one of ``patterns`` (exact, case-insensitive, or glob)."""
+    if not patterns:
+        return list(proofs)
+    pats = [p.upper() for p in patterns]
+    return [p for p in proofs if any(fnmatch.fnmatchcase(p.id.upper(), q) for q in pats)]
+
+
+# --------------------------------------------------------------------------- running
+
+@dataclass
+class StepResult:
+    """The outcome of one check or one falsifier."""
+
+    name: str
+    kind: str  # "check" | "falsifier"
+    status: str  # "ok" | "FAIL" | "ERROR"
+    seconds: float
+    message: str = ""
+    case: dict = field(default_factory=dict)
+    certificate: Any = None
+
+
+@dataclass
+class ClaimResult:
+    """The outcome of one proof file: ok only if every check held and every falsifier failed."""
+
+    id: str
+    title: str
+    path: str
+    fields: dict[str, str]
+    steps: list[StepResult]
+    seconds: float
+
+    @property
+    def status(self) -> str:
+        statuses = {s.status for s in self.steps}
+        if "ERROR" in statuses:
+            return "ERROR"
+        if "FAIL" in statuses:
+            return "FAIL"
+        return "ok"
+
+    def first_problem(self) -> StepResult | None:
+        return next((s for s in self.steps if s.status != "ok"), None)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "path": self.path,
+            "status": self.status,
+            "seconds": round(self.seconds, 4),
+            "fields": self.fields,
+            "steps": [
+                {
+                    "name": s.name,
+                    "kind": s.kind,
+                    "status": s.status,
+                    "seconds": round(s.seconds, 4),
+                    "message": s.message,
+                    "case": _jsonable(s.case),
+                    "certificate": _jsonable(s.certificate),
+                }
+                for s in self.steps
+            ],
+        }
+
+
+def _call(func: Callable[..., Any], full: bool) -> Any:
+    if "full" in inspect.signature(func).parameters:
+        return func(full=full)
+    return func()
+
+
+def run_check(func: Callable[..., Any], full: bool = False) -> StepResult:
+    """Run one ``check_*``: ok when it returns, FAIL on :class:`CheckFailed`, else ERROR."""
+    start = time.perf_counter()
+    try:
+        certificate = _call(func, full)
+    except CheckFailed as exc:
+        return StepResult(func.__name__, "check", "FAIL", time.perf_counter() - start,
+                          exc.message, exc.case)
+    except Exception as exc:  # the runner reports, never crashes
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return StepResult(func.__name__, "check", "ERROR", time.perf_counter() - start, tb)
+    return StepResult(func.__name__, "check", "ok", time.perf_counter() - start,
+                      certificate=certificate)
+
+
+def run_falsifier(func: Callable[..., Any]) -> StepResult:
+    """Run one ``falsify_*``: ok when the perturbed input is rejected (CheckFailed)."""
+    start = time.perf_counter()
+    try:
+        func()
+    except CheckFailed as exc:
+        return StepResult(func.__name__, "falsifier", "ok", time.perf_counter() - start,
+                          f"rejected: {exc.message}", exc.case)
+    except Exception as exc:
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return StepResult(func.__name__, "falsifier", "ERROR", time.perf_counter() - start, tb)
+    return StepResult(func.__name__, "falsifier", "FAIL", time.perf_counter() - start,
+                      "falsifier was not rejected: the check cannot fail on this input")
+
+
+def run_proof(proof: ProofModule, full: bool = False,
+              report: Callable[[str], None] | None = None) -> ClaimResult:
+    """Run every check and falsifier of one proof file."""
+    token = _PROGRESS.set(report)
+    start = time.perf_counter()
+    steps = []
+    try:
+        for func in proof.checks:
+            if report:
+                report(func.__name__)
+            steps.append(run_check(func, full))
+        for func in proof.falsifiers:
+            if report:
+                report(func.__name__)
+            steps.append(run_falsifier(func))
+    finally:
+        _PROGRESS.reset(token)
+    return ClaimResult(proof.id, proof.claim.title, str(proof.path), proof.fields, steps,
+                       time.perf_counter() - start)
+
+
+def run_all(proofs: Sequence[ProofModule], full: bool = False,
+            report: Callable[[str], None] | None = None,
+            on_result: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
+    """Run the proofs in order, calling ``on_result`` after each."""
+    results = []
+    for i, proof in enumerate(proofs, 1):
+        sub = None
+        if report is not None:
+            def sub(msg: str, _i: int = i, _id: str = proof.id) -> None:
+                report(f"[{_i}/{len(proofs)}] {_id}: {msg}")
+        result = run_proof(proof, full, sub)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def write_report(results: Sequence[ClaimResult], path: str | os.PathLike, *,
+                 full: bool = False) -> None:
+    """Write the machine-readable report atomically (temporary file, then rename)."""
+    import platform
+
+    from exactmtl import __version__
+
+    payload = {
+        "tool": "exactmtl",
+        "version": __version__,
+        "python": platform.python_version(),
+        "full": full,
+        "summary": {
+            "claims": len(results),
+            "ok": sum(r.status == "ok" for r in results),
+            "failed": sum(r.status == "FAIL" for r in results),
+            "errors": sum(r.status == "ERROR" for r in results),
+        },
+        "claims": [r.as_dict() for r in results],
+    }
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,37 @@
+"""Shared pytest set-up: ``--full`` runs the slow sweeps and the proofs' long ranges."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", deadline=None, print_blob=True)
+settings.load_profile("ci")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--full", action="store_true", default=False,
+                     help="run tests marked slow and the proofs' --full ranges")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--full"):
+        return
+    skip = pytest.mark.skip(reason="slow sweep: run with --full")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def full(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--full"))
+
+
+@pytest.fixture(autouse=True)
+def _restore_mpmath_precision():
+    """mpmath's precision is global: any test that changes it gets it restored."""
+    prec = mpmath.mp.prec
+    yield
+    mpmath.mp.prec = prec
