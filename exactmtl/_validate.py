@@ -52,10 +52,10 @@ def as_exact(value: Any, name: str) -> Fraction:
 
     >>> as_exact(3, "x"), as_exact(Fraction(1, 4), "x")
     (Fraction(3, 1), Fraction(1, 4))
-    >>> as_exact(0.1, "x")
+    >>> as_exact(0.1, "x")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exactmtl.errors.InexactInputError: x=0.1 is a float; pass Fraction('0.1') or sympy.Rational('0.1') for an exact value
+    exactmtl.errors.InexactInputError: x=0.1 is a float; pass Fraction('0.1') or ...
     """
     if isinstance(value, Fraction):
         return value
@@ -147,7 +147,8 @@ def check_index(value: Any, name: str, bound: int, *, context: str = "") -> int:
     idx = as_exact_int(value, name, minimum=0)
     if idx >= bound:
         extra = f" ({context})" if context else ""
-        raise InvalidArgument(f"{name}={idx} is out of range; expected 0 <= {name} < {bound}{extra}")
+        raise InvalidArgument(
+            f"{name}={idx} is out of range; expected 0 <= {name} < {bound}{extra}")
     return idx
 
 
@@ -156,14 +157,15 @@ def check_power_of_two_length(length: int, name: str = "values") -> int:
 
     >>> check_power_of_two_length(8)
     3
-    >>> check_power_of_two_length(6)
+    >>> check_power_of_two_length(6)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exactmtl.errors.InvalidArgument: len(values)=6 is not a power of two; expected 2**n entries (no padding is done)
+    exactmtl.errors.InvalidArgument: len(values)=6 is not a power of two; expected 2**n ...
     """
     if length < 1 or length & (length - 1):
         raise InvalidArgument(
-            f"len({name})={length} is not a power of two; expected 2**n entries (no padding is done)"
+            f"len({name})={length} is not a power of two; expected 2**n entries "
+            "(no padding is done)"
         )
     return length.bit_length() - 1
 

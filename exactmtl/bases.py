@@ -1,0 +1,332 @@
+"""Rademacher, Haar and Walsh functions (all orderings), sawtooth, tent and triangle waves.
+
+All are exact :class:`~exactmtl.piecewise.Piecewise` functions on [0, 1) (tent and triangle on
+[0, 1], SPEC A.1). Conventions of SPEC A.4-A.7: ``r_k(x) = (-1)^floor(2^k x)``; Haar
+``psi_{j,k}`` is +1 on the left half of ``I_{j,k}``; Paley ``w_m = prod r_{i+1}^{m_i}``.
+
+>>> from fractions import Fraction
+>>> walsh(5)(Fraction(3, 8))
+Fraction(-1, 1)
+>>> [walsh(s, order="sequency").pieces - 1 for s in range(6)]    # sign changes
+[0, 1, 2, 3, 4, 5]
+>>> gram([rademacher(1), haar(1, 0), haar(1, 1)])
+Matrix([
+[1,   0,   0],
+[0, 1/2,   0],
+[0,   0, 1/2]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from exactmtl._validate import check_index, check_level
+from exactmtl.errors import InvalidArgument, InvalidArgumentType
+from exactmtl.piecewise import Piecewise, equal, inner, integrate, sup_norm
+
+__all__ = [
+    "WALSH_ORDERS",
+    "ScaledPiecewise",
+    "bit_reverse",
+    "convert_walsh_index",
+    "gram",
+    "gray",
+    "gray_inverse",
+    "haar",
+    "rademacher",
+    "sawtooth",
+    "tent",
+    "triangle",
+    "walsh",
+]
+
+WALSH_ORDERS = ("paley", "sequency", "hadamard")
+
+
+# --------------------------------------------------------------------------- index maps
+
+def gray(n: int) -> int:
+    """The Gray code ``n XOR (n >> 1)`` (sequency index -> Paley index).
+
+    >>> [gray(s) for s in range(8)]
+    [0, 1, 3, 2, 6, 7, 5, 4]
+    """
+    n = check_level(n, "n")
+    return n ^ (n >> 1)
+
+
+def gray_inverse(g: int) -> int:
+    """The inverse Gray code ``g ^ (g >> 1) ^ (g >> 2) ^ ...`` (Paley -> sequency).
+
+    >>> [gray_inverse(gray(s)) for s in range(8)]
+    [0, 1, 2, 3, 4, 5, 6, 7]
+    """
+    g = check_level(g, "g")
+    out = 0
+    while g:
+        out ^= g
+        g >>= 1
+    return out
+
+
+def bit_reverse(i: int, bits: int) -> int:
+    """Reverse the ``bits``-bit binary string of ``i`` (Hadamard <-> Paley at that level).
+
+    >>> [bit_reverse(i, 3) for i in range(8)]
+    [0, 4, 2, 6, 1, 5, 3, 7]
+    """
+    bits = check_level(bits, "bits")
+    i = check_index(i, "i", 1 << bits, context=f"a {bits}-bit index")
+    out = 0
+    for _ in range(bits):
+        out = (out << 1) | (i & 1)
+        i >>= 1
+    return out
+
+
+def _check_order(order: str, name: str = "order") -> str:
+    if order not in WALSH_ORDERS:
+        raise InvalidArgument(
+            f"{name}={order!r} is not a Walsh ordering; expected one of {', '.join(WALSH_ORDERS)}")
+    return order
+
+
+def convert_walsh_index(i: int, source: str, target: str, level: int | None = None) -> int:
+    """Map a Walsh index between orderings (the same function, another name).
+
+    Hadamard indices depend on the level (the Sylvester matrix size 2**level).
+
+    >>> [convert_walsh_index(i, "hadamard", "sequency", level=3) for i in range(8)]
+    [0, 7, 3, 4, 1, 6, 2, 5]
+    """
+    _check_order(source, "source")
+    _check_order(target, "target")
+    if "hadamard" in (source, target) and level is None:
+        raise InvalidArgument("converting to or from order='hadamard' needs level=n "
+                              "(the Sylvester matrix has size 2**n)")
+    if level is not None:
+        level = check_level(level, "level")
+        i = check_index(i, "i", 1 << level, context=f"level={level} has 2**{level} functions")
+    else:
+        i = check_level(i, "i")
+    if source == "sequency":
+        pal = gray(i)
+    elif source == "hadamard":
+        pal = bit_reverse(i, level)  # type: ignore[arg-type]
+    else:
+        pal = i
+    if target == "sequency":
+        return gray_inverse(pal)
+    if target == "hadamard":
+        return bit_reverse(pal, level)  # type: ignore[arg-type]
+    return pal
+
+
+# --------------------------------------------------------------------------- functions
+
+def rademacher(k: int) -> Piecewise:
+    """``r_k(x) = (-1)^floor(2^k x)``; ``r_0 = 1``.
+
+    >>> rademacher(2).breakpoints
+    (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
+    """
+    k = check_level(k, "k")
+    size = 1 << k
+    if k == 0:
+        return Piecewise.constant(1)
+    return Piecewise.on_grid([1 - 2 * (c & 1) for c in range(size)])
+
+
+def haar(j: int, k: int, normalized: bool = False) -> Piecewise | ScaledPiecewise:
+    """Haar wavelet ``psi_{j,k}``: +1 on the left half of ``I_{j,k}``, -1 on the right half.
+
+    With ``normalized=True`` the result is ``2^(j/2) psi_{j,k}`` with the factor carried exactly
+    (a :class:`ScaledPiecewise`; its inner products are exact sympy numbers).
+
+    >>> from exactmtl import inner
+    >>> inner(haar(3, 1), haar(3, 1)), inner(haar(3, 1, normalized=True), haar(3, 1, True))
+    (Fraction(1, 8), 1)
+    """
+    j = check_level(j, "j")
+    k = check_index(k, "k", 1 << j, context=f"level j={j} has 2**{j} cells")
+    size = 1 << (j + 1)
+    knots = [Fraction(2 * k, size), Fraction(2 * k + 1, size), Fraction(2 * k + 2, size)]
+    vals = [1, -1]
+    breaks = [t for t in knots if 0 < t < 1]
+    if knots[0] > 0:
+        vals = [0, *vals]
+    if knots[-1] < 1:
+        vals = [*vals, 0]
+    base = Piecewise.step(breaks, vals)
+    if not normalized:
+        return base
+    import sympy
+
+    return ScaledPiecewise(sympy.sqrt(sympy.Integer(2)) ** j, base)
+
+
+def walsh(m: int, order: str = "paley", level: int | None = None) -> Piecewise:
+    """The Walsh function of index ``m`` in the given ordering.
+
+    ``order="paley"``: ``w_m = prod_i r_{i+1}^{m_i}``; ``"sequency"``: ``wal_m`` with exactly
+    ``m`` sign changes (``= pal_{gray(m)}``); ``"hadamard"``: row ``m`` of the Sylvester matrix of
+    size ``2**level`` (``level`` required). With ``level`` given, ``m < 2**level`` is checked.
+
+    >>> walsh(3, order="sequency").breakpoints
+    (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
+    >>> walsh(1, order="hadamard", level=2)(Fraction(1, 4))
+    Fraction(-1, 1)
+    """
+    _check_order(order)
+    if order == "hadamard" and level is None:
+        raise InvalidArgument("walsh(..., order='hadamard') needs level=n: row m of the "
+                              "Sylvester matrix of size 2**n")
+    if level is not None:
+        level = check_level(level, "level")
+        m = check_index(m, "m", 1 << level, context=f"level={level} has 2**{level} Walsh functions")
+    else:
+        m = check_level(m, "m")
+    pal = convert_walsh_index(m, order, "paley", level)
+    bits = pal.bit_length()
+    rev = bit_reverse(pal, bits) if bits else 0
+    if bits == 0:
+        return Piecewise.constant(1)
+    return Piecewise.on_grid([1 - 2 * (bin(rev & c).count("1") & 1) for c in range(1 << bits)])
+
+
+def sawtooth(k: int) -> Piecewise:
+    """``S_k(x) = frac(2^k x)`` on [0, 1) (``S_0(x) = x``).
+
+    >>> sawtooth(2)(Fraction(3, 8))
+    Fraction(1, 2)
+    """
+    k = check_level(k, "k")
+    size = 1 << k
+    return Piecewise.linear([Fraction(c, size) for c in range(1, size)],
+                            [(-c, size) for c in range(size)])
+
+
+def tent() -> Piecewise:
+    """The tent map ``T(x) = 2x`` on [0, 1/2], ``2 - 2x`` on [1/2, 1] (domain [0, 1]).
+
+    >>> tent()(1), tent()(Fraction(1, 2))
+    (Fraction(0, 1), Fraction(1, 1))
+    """
+    return Piecewise.linear([Fraction(1, 2)], [(0, 2), (2, -2)], closed=True)
+
+
+def triangle(k: int) -> Piecewise:
+    """The triangle wave ``T^k`` (tent composed ``k`` times; ``T^0`` = identity) on [0, 1].
+
+    Built from its closed form: slope ``±2^k`` on the level-k cells, values 0 and 1 alternately
+    at the points ``i 2^-k``.
+
+    >>> triangle(2).pieces, triangle(2)(Fraction(1, 4)), triangle(2)(1)
+    (4, Fraction(1, 1), Fraction(0, 1))
+    """
+    k = check_level(k, "k")
+    if k == 0:
+        return Piecewise.identity(closed=True)
+    size = 1 << k
+    pieces = [(-c, size) if c % 2 == 0 else (c + 1, -size) for c in range(size)]
+    return Piecewise.linear([Fraction(c, size) for c in range(1, size)], pieces, closed=True)
+
+
+# --------------------------------------------------------------------------- scaled
+
+class ScaledPiecewise:
+    """An exact piecewise function times an exact sympy constant (e.g. ``2^(j/2)``).
+
+    >>> h = haar(1, 0, normalized=True)
+    >>> h(Fraction(1, 8))
+    sqrt(2)
+    """
+
+    __slots__ = ("base", "factor")
+
+    def __init__(self, factor: Any, base: Piecewise) -> None:
+        import sympy
+
+        if not isinstance(base, Piecewise):
+            raise InvalidArgumentType(f"base has type {type(base).__name__}; expected Piecewise")
+        fac = sympy.sympify(factor)
+        if not fac.is_number or fac.has(sympy.Float):
+            raise InvalidArgument(f"factor={factor} must be an exact sympy number")
+        self.factor = fac
+        self.base = base
+
+    def __call__(self, x: Any) -> Any:
+        import sympy
+
+        v = self.base(x)
+        return self.factor * sympy.Rational(v.numerator, v.denominator)
+
+    def _parts(self, other: Any) -> tuple[Any, Piecewise]:
+        import sympy
+
+        if isinstance(other, ScaledPiecewise):
+            return other.factor, other.base
+        if isinstance(other, Piecewise):
+            return sympy.Integer(1), other
+        raise InvalidArgumentType(f"cannot pair a ScaledPiecewise with {type(other).__name__}")
+
+    def _exact_inner(self, other: Any) -> Any:
+        import sympy
+
+        fac, base = self._parts(other)
+        v = inner(self.base, base)
+        return sympy.nsimplify(self.factor * fac) * sympy.Rational(v.numerator, v.denominator)
+
+    def _exact_integrate(self, start: Any = None, stop: Any = None) -> Any:
+        import sympy
+
+        v = integrate(self.base, start, stop)
+        return self.factor * sympy.Rational(v.numerator, v.denominator)
+
+    def _exact_sup_norm(self) -> Any:
+        import sympy
+
+        v = sup_norm(self.base)
+        return abs(self.factor) * sympy.sympify(v)
+
+    def _exact_equal(self, other: Any) -> Any:
+        fac, base = self._parts(other)
+        if fac == self.factor:
+            return equal(self.base, base)
+        raise InvalidArgument("equal() of scaled functions with different factors is not "
+                              "supported; compare the bases")
+
+    def to_sympy(self, x: Any = None, **kw: Any) -> Any:
+        return self.factor * self.base.to_sympy(x, **kw)
+
+    def __repr__(self) -> str:
+        return f"{self.factor} * {self.base!r}"
+
+
+# --------------------------------------------------------------------------- Gram
+
+def gram(functions: Sequence[Any]) -> Any:
+    """The exact Gram matrix ``[<f_i, f_j>]`` as a sympy Matrix of Rationals.
+
+    >>> gram([walsh(m) for m in range(4)]) == __import__("sympy").eye(4)
+    True
+    """
+    import sympy
+
+    fs = list(functions)
+    if not fs:
+        raise InvalidArgument("functions is empty; expected at least one function")
+    hook = getattr(fs[0], "_exact_gram", None)
+    if hook is not None:
+        return hook(fs)
+    n = len(fs)
+    entries: dict[tuple[int, int], Any] = {}
+    for i in range(n):
+        for j in range(i, n):
+            v = inner(fs[i], fs[j])
+            if isinstance(v, Fraction):
+                v = sympy.Rational(v.numerator, v.denominator)
+            entries[i, j] = entries[j, i] = v
+    return sympy.Matrix(n, n, lambda i, j: entries[i, j])
