@@ -625,7 +625,8 @@ class Piecewise:
         return self._hash
 
     def __bool__(self) -> bool:
-        raise TypeError("the truth value of a Piecewise is ambiguous; use equal(f, g)")
+        raise InvalidArgumentType(
+            "the truth value of a Piecewise is ambiguous; use equal(f, g) for a verdict")
 
     # ----------------------------------------------------------------- sympy
     def to_sympy(self, x: Any = None, *, form: str = "piecewise") -> Any:
@@ -702,7 +703,8 @@ def _poly_str(p: Poly) -> str:
     terms = []
     for k, c in enumerate(p):
         if c:
-            terms.append(str(c) if k == 0 else f"{c}*x" if k == 1 else f"{c}*x^{k}")
+            coef = "" if c == 1 and k else "-" if c == -1 and k else f"{c}*" if k else str(c)
+            terms.append(coef if k == 0 else f"{coef}x" if k == 1 else f"{coef}x^{k}")
     return " + ".join(terms)
 
 

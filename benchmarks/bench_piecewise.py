@@ -1,0 +1,73 @@
+"""Inner products of step functions: exactmtl versus sympy integration, same run.
+
+Run:  python benchmarks/bench_piecewise.py [--quick]
+
+For N pieces (random dyadic breakpoints, random rational values) it times
+``exactmtl.inner(f, g)`` and ``sympy.integrate(f_sympy * g_sympy, (x, 0, 1))`` on the same
+functions, checks the two agree exactly, and prints the ratio. Larger N are exactmtl only, with
+a float64 numpy cell sum for scale (not exact; reported only as a time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import time
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from exactmtl import Piecewise, inner
+
+
+def _random_step(rng: random.Random, pieces: int, level: int) -> Piecewise:
+    cuts = sorted(rng.sample(range(1, 1 << level), pieces - 1))
+    return Piecewise.step([Fraction(c, 1 << level) for c in cuts],
+                          [Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(pieces)])
+
+
+def _best(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes only (smoke test)")
+    args = parser.parse_args()
+    rng = random.Random(2026)
+    x = sympy.Symbol("x")
+    print(f"# python {platform.python_version()}, sympy {sympy.__version__}, "
+          f"numpy {np.__version__}")
+    print(f"{'pieces':>8} {'exactmtl [s]':>13} {'sympy [s]':>10} {'ratio':>9}")
+    for pieces in ([16, 32] if args.quick else [64, 128]):
+        f, g = _random_step(rng, pieces, 12), _random_step(rng, pieces, 12)
+        ours = _best(lambda f=f, g=g: inner(f, g), 5)
+        fs, gs = f.to_sympy(x), g.to_sympy(x)
+        start = time.perf_counter()
+        ref = sympy.integrate(sympy.piecewise_fold(fs * gs), (x, 0, 1))
+        theirs = time.perf_counter() - start
+        value = inner(f, g)
+        assert ref == sympy.Rational(value.numerator, value.denominator), "results differ"
+        print(f"{pieces:>8} {ours:>13.6f} {theirs:>10.3f} {theirs / ours:>9.0f}x")
+    print(f"\n{'pieces':>8} {'exactmtl [s]':>13} {'float64 numpy [s]':>18} {'ratio':>7}")
+    for level in ([10] if args.quick else [12, 14, 16]):
+        size = 1 << level
+        a = [rng.randint(-9, 9) for _ in range(size)]
+        b = [Fraction(rng.randint(-9, 9), 3) for _ in range(size)]
+        f, g = Piecewise.on_grid(a), Piecewise.on_grid(b)
+        ours = _best(lambda f=f, g=g: inner(f, g), 3)
+        af = np.array(a, dtype=np.float64)
+        bf = np.array([float(v) for v in b])  # float ok: reference timing only
+        flt = _best(lambda af=af, bf=bf, size=size: float(af @ bf) / size, 20)
+        print(f"{size:>8} {ours:>13.6f} {flt:>18.6f} {ours / flt:>6.0f}x slower")
+
+
+if __name__ == "__main__":
+    main()
