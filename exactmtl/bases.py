@@ -24,7 +24,10 @@ from typing import Any
 
 from exactmtl._validate import check_index, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
-from exactmtl.piecewise import Piecewise, equal, inner, integrate, sup_norm
+from exactmtl.piecewise import Piecewise, _bulk, _grid_knots, equal, inner, integrate, sup_norm
+
+_Z = Fraction(0)
+_ONE = Fraction(1)
 
 __all__ = [
     "WALSH_ORDERS",
@@ -196,6 +199,7 @@ def walsh(m: int, order: str = "paley", level: int | None = None) -> Piecewise:
     return Piecewise.on_grid([1 - 2 * (bin(rev & c).count("1") & 1) for c in range(1 << bits)])
 
 
+@_bulk
 def sawtooth(k: int) -> Piecewise:
     """``S_k(x) = frac(2^k x)`` on [0, 1) (``S_0(x) = x``).
 
@@ -204,8 +208,9 @@ def sawtooth(k: int) -> Piecewise:
     """
     k = check_level(k, "k")
     size = 1 << k
-    return Piecewise.linear([Fraction(c, size) for c in range(1, size)],
-                            [(-c, size) for c in range(size)])
+    slope = Fraction(size)
+    pieces = [(Fraction(-c), slope) for c in range(size)]
+    return Piecewise._make(_grid_knots(k), pieces, (_Z,) * size, False)
 
 
 def tent() -> Piecewise:
@@ -217,6 +222,7 @@ def tent() -> Piecewise:
     return Piecewise.linear([Fraction(1, 2)], [(0, 2), (2, -2)], closed=True)
 
 
+@_bulk
 def triangle(k: int) -> Piecewise:
     """The triangle wave ``T^k`` (tent composed ``k`` times; ``T^0`` = identity) on [0, 1].
 
@@ -230,8 +236,10 @@ def triangle(k: int) -> Piecewise:
     if k == 0:
         return Piecewise.identity(closed=True)
     size = 1 << k
-    pieces = [(-c, size) if c % 2 == 0 else (c + 1, -size) for c in range(size)]
-    return Piecewise.linear([Fraction(c, size) for c in range(1, size)], pieces, closed=True)
+    up, down = Fraction(size), Fraction(-size)
+    pieces = [(Fraction(-c), up) if c % 2 == 0 else (Fraction(c + 1), down) for c in range(size)]
+    values = (_Z, _ONE) * (size // 2) + (_Z,)  # T^k(c 2^-k) = c mod 2
+    return Piecewise._make(_grid_knots(k), pieces, values, True)
 
 
 # --------------------------------------------------------------------------- scaled

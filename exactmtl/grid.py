@@ -478,7 +478,11 @@ class GridFunction:
                         1 << self._exp)
 
     # hooks used by exactmtl.piecewise.inner/integrate/sup_norm/equal and bases.gram
-    def _exact_inner(self, other: Any) -> Fraction:
+    def _exact_inner(self, other: Any) -> Any:
+        if isinstance(other, Piecewise) and not (other.is_step() and other.domain == (0, 1)):
+            from exactmtl.piecewise import inner
+
+            return inner(self.to_piecewise(), other)  # e.g. a linear function: exact integral
         return self.inner(other)
 
     def _exact_integrate(self, start: Any = None, stop: Any = None) -> Fraction:

@@ -17,8 +17,9 @@ Exactness. Every user number is converted with the checks of :mod:`exactmtl._val
 are refused). Rationals are scaled to integer numerators over one common denominator. The
 butterflies run on numpy ``int64`` only when an a-priori bound proves that no intermediate can
 overflow (``bits(max|input|) + n <= 63`` for the Walsh transform); otherwise the integers are split
-into int64 limbs (the transform is linear) or, on request, run on Python ints. The
-``*_with_report`` functions return a :class:`TransformResult` saying which path ran and why.
+into at most three int64 limbs (the transform is linear; each limb is bounded again), or the
+butterfly runs on Python ints. The ``*_with_report`` functions return a
+:class:`TransformResult` saying which path ran and why.
 
 >>> fwht([1, 0, 0, 0]).tolist(), fwht([1, 2, 3, 4], order="sequency").tolist()
 ([1, 1, 1, 1], [10, -4, 0, -2])
@@ -117,9 +118,13 @@ def _as_array(values: Any, name: str) -> np.ndarray:
         except ValueError as exc:
             raise InvalidArgument(
                 f"{name} is ragged ({exc}); expected equal-length rows of exact values") from None
+        if any(isinstance(v, (list, tuple, np.ndarray)) for v in arr.flat):
+            raise InvalidArgument(
+                f"{name} is ragged (rows of different lengths); expected equal-length rows of "
+                "exact values")
     if arr.ndim == 0:
         raise InvalidArgumentType(
-            f"{name}={values!r} is a scalar; expected a sequence of 2**n exact values")
+            f"{name}={arr.item()!r} is a scalar; expected a sequence of 2**n exact values")
     return arr
 
 
@@ -278,6 +283,7 @@ def convert_walsh_order(coefficients: Any, source: str, target: str) -> np.ndarr
 # --------------------------------------------------------------------------- kernels
 
 _BLOCK = 1 << 15  # elements per cache block of the butterfly
+_MAX_AUTO_LIMBS = 3  # beyond this many int64 limbs the Python-int butterfly is faster
 _RADIX = 8  # the first log2(_RADIX) stages are done together on long strided columns
 
 
@@ -351,19 +357,24 @@ def _object_ints(x: np.ndarray) -> np.ndarray:
 
 
 def _limb_split(x: np.ndarray, width: int, bits: int) -> list[np.ndarray]:
-    """Split Python ints into int64 limbs: ``x = sum_l limb_l 2^(width l)``.
+    """Split integers into balanced int64 limbs: ``x = sum_l limb_l 2^(width l)``.
 
-    All limbs but the top one are in ``[0, 2^width)``; the top one carries the sign (floor
-    shifts), so its absolute value is at most ``2^(bits - width (L - 1))``.
+    Every limb but the top one lies in ``[-2^(width-1), 2^(width-1))`` (balanced digits, so
+    random data still cancels inside each limb's transform); the top one is what remains, at
+    most about ``2^(bits - width (L - 1))`` in absolute value. The caller re-checks each limb's
+    bit length before transforming it.
     """
     count = max(1, -(-(bits + 1) // width))
-    xo = _object_ints(x)
-    mask = (1 << width) - 1
+    rem = x if x.dtype == np.int64 else _object_ints(x)
+    if rem.dtype == np.int64 and bits >= INT64_BITS - 1:
+        rem = _object_ints(rem)  # rem + half below must not wrap
+    half, mask = 1 << (width - 1), (1 << width) - 1
     limbs = []
-    for index in range(count):
-        shifted = xo >> (width * index) if index else xo
-        limb = shifted if index == count - 1 else shifted & mask
-        limbs.append(limb.astype(np.int64))
+    for _ in range(count - 1):
+        low = ((rem + half) & mask) - half
+        limbs.append(low.astype(np.int64))
+        rem = (rem - low) >> width
+    limbs.append(rem.astype(np.int64) if _bits_of(rem) <= INT64_BITS else rem)
     return limbs
 
 
@@ -400,23 +411,37 @@ def _guarded_butterfly(ints: np.ndarray, level: int, path: str, growth: int,
         return (kernel(_object_ints(ints)), "object",
                 f"max |input| has {bits} bits, {bits} + {growth} = {bound} > 63 could overflow "
                 f"int64 and {why}: Python ints throughout", bits, 1)
+    count = max(1, -(-(bits + 1) // width)) if width >= 1 else 0
+    if path == "auto" and count > _MAX_AUTO_LIMBS:
+        return (kernel(_object_ints(ints)), "object",
+                f"max |input| has {bits} bits, {bits} + {growth} = {bound} > 63 could overflow "
+                f"int64, and {count} limbs of {width} bits would be slower than Python ints "
+                "(measured): Python ints throughout", bits, 1)
     limbs = _limb_split(ints, width, bits)
-    total = None
-    for index, limb in enumerate(limbs):
-        lb = _bits_of(limb)
-        if lb + growth > INT64_BITS:  # cannot happen: certified again per limb
-            raise AssertionError("limb bound violated")
-        part = kernel(limb).astype(object)
-        if index:
-            part = part << (width * index)
-        total = part if total is None else total + part
+    if any(limb.dtype != np.int64 or _bits_of(limb) + growth > INT64_BITS for limb in limbs):
+        return (kernel(_object_ints(ints)), "object",
+                f"max |input| has {bits} bits, {bits} + {growth} = {bound} > 63 could overflow "
+                "int64 and a limb failed its own bound: Python ints throughout", bits, 1)
+    parts = [kernel(limb) for limb in limbs]
+    # a-posteriori bound on the actual limb results: |sum_l p_l 2^(w l)| < 2^post
+    post = (max(_bits_of(p) + width * i for i, p in enumerate(parts))
+            + (len(parts) - 1).bit_length())
+    if post <= INT64_BITS:
+        total = parts[0]
+        for index, part in enumerate(parts[1:], 1):
+            total = total + (part << (width * index))
+        how = f"recombined in int64 (the limb results bound the sum by 2^{post} <= 2^63)"
+    else:
+        total = _object_ints(parts[0])
+        for index, part in enumerate(parts[1:], 1):
+            total = total + (_object_ints(part) << (width * index))
+        how = "recombined exactly in Python ints"
     why = ("path='limbs' requested" if path == "limbs" else
            f"max |input| has {bits} bits and the transform grows values by up to 2^{growth}: "
            f"{bits} + {growth} = {bound} > 63 could overflow int64")
     return (total, "int64-limbs",
             f"{why}; split into {len(limbs)} limbs of {width} bits, each transformed in int64 "
-            f"(limb bits + {growth} <= 63) and recombined exactly in Python ints",
-            bits, len(limbs))
+            f"(limb bits + {growth} <= 63), {how}", bits, len(limbs))
 
 
 # --------------------------------------------------------------------------- results
@@ -425,6 +450,8 @@ def _exact_values(num: np.ndarray, den: int) -> np.ndarray:
     """``num / den`` exactly: integers where every entry is one, else Fractions."""
     if den == 1:
         return num
+    if num.dtype != object and den.bit_length() > INT64_BITS:
+        num = num.astype(object)  # den itself does not fit int64
     if num.dtype == object:
         if all(v % den == 0 for v in num.flat):
             return num // den
@@ -442,7 +469,7 @@ class TransformResult:
     Attributes
     ----------
     numerators : numpy.ndarray
-        Integers: ``int64`` (path ``"int64"``) or an object array of Python ints.
+        Integers: ``int64`` whenever they fit, else an object array of Python ints.
     denominator : int
         One common positive denominator (the input's common denominator, times ``N`` for the
         inverse Walsh transform, ``2**n`` for Haar coefficients).
@@ -511,7 +538,9 @@ def fwht_with_report(values: Any, order: str = "hadamard", *,
     order : {"hadamard", "paley", "sequency"}
     path : {"auto", "int64", "limbs", "object"}
         ``"auto"`` uses int64 when ``bits(max|numerator|) + n <= 63`` proves that no
-        intermediate overflows, else exact int64 limbs. ``"int64"`` raises if that bound fails.
+        intermediate overflows, else exact int64 limbs (at most 3; Python ints beyond, which
+        are faster then). ``"int64"`` raises if that bound fails; ``"limbs"`` and ``"object"``
+        force a path.
 
     Examples
     --------
