@@ -1,4 +1,4 @@
-"""Command line: ``exactmtl check | list`` (and ``python -m exactmtl``).
+"""Command line: ``exactmtl check | list | bounds`` (and ``python -m exactmtl``).
 
 Exit codes: 0 every claim holds, 1 a claim failed or errored, 2 usage error.
 """
@@ -90,6 +90,44 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_ks(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InvalidArgument(f"--ks={text!r} must be comma-separated integers, e.g. "
+                              "--ks 0,1,2,3") from None
+
+
+def _parse_eps(text: str | None):
+    from fractions import Fraction
+
+    if text is None:
+        return None
+    try:
+        return Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise InvalidArgument(f"--eps={text!r} is not an exact number; expected e.g. 1/4 "
+                              "or 0.25") from None
+
+
+def _cmd_bounds(args: argparse.Namespace) -> int:
+    from exactmtl.coding import bounds_table
+    from exactmtl.errors import InvalidArgumentType, UndecidedError
+
+    route = "brute" if args.brute else "closed" if args.closed else "auto"
+    try:
+        text = bounds_table(args.n, args.m, _parse_ks(args.ks), _parse_eps(args.eps),
+                            heads=args.heads, convention=args.convention, route=route)
+    except (InvalidArgument, InvalidArgumentType) as exc:
+        print(f"exactmtl bounds: {exc}", file=sys.stderr)
+        return 2
+    except UndecidedError as exc:
+        print(f"exactmtl bounds: {exc}", file=sys.stderr)
+        return 1
+    print(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exactmtl", description="Exact verification toolkit for multi-task learning theory."
@@ -109,6 +147,24 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("-k", action="append", metavar="ID")
     lst.add_argument("-v", "--verbose", action="store_true", help="show statement, check, ...")
     lst.set_defaults(func=_cmd_list)
+
+    bounds = sub.add_parser(
+        "bounds", help="joint/separate code lengths of the main construction (THEORY 3.5)")
+    bounds.add_argument("--n", type=int, required=True, help="feature depth n >= 1")
+    bounds.add_argument("--m", type=int, default=None,
+                        help="readout frequency m <= n (default: least m with every k < 2^m; "
+                             "n for --heads walsh)")
+    bounds.add_argument("--ks", required=True, help="readout indices, e.g. 0,1,2,3")
+    bounds.add_argument("--eps", default=None,
+                        help="exact eps >= 0, e.g. 1/4 (default 0: identification)")
+    bounds.add_argument("--heads", default="sawtooth-walsh",
+                        help="sawtooth-walsh (default) or walsh")
+    bounds.add_argument("--convention", default="N0", help="N0 (default; 0 bits allowed) or N")
+    how = bounds.add_mutually_exclusive_group()
+    how.add_argument("--brute", action="store_true",
+                     help="force enumeration of every sign pattern (n <= 4)")
+    how.add_argument("--closed", action="store_true", help="closed forms only")
+    bounds.set_defaults(func=_cmd_bounds)
 
     return parser
 

@@ -19,7 +19,9 @@ from exactmtl.piecewise import Piecewise
 __all__ = [
     "dyadics",
     "grid_step_functions",
+    "heaviside_networks",
     "linear_functions",
+    "networks",
     "piecewise_linear",
     "rationals",
     "step_functions",
@@ -87,3 +89,52 @@ def grid_step_functions(draw, max_level: int = 6, bound: int = 8) -> Piecewise:
     n = draw(st.integers(0, max_level))
     return Piecewise.on_grid(draw(st.lists(st.integers(-bound, bound), min_size=1 << n,
                                            max_size=1 << n)))
+
+
+# --------------------------------------------------------------------------- networks
+
+def _exact_weights(max_level: int, bound: int,
+                   rational: bool) -> st.SearchStrategy[Fraction]:
+    top = 1 << max_level
+    dyadic = st.integers(-bound * top, bound * top).map(lambda a: Fraction(a, top))
+    if not rational:
+        return dyadic
+    return st.one_of(dyadic, rationals(12, -bound, bound))
+
+
+@st.composite
+def networks(draw, max_depth: int = 3, max_width: int = 4, *, min_depth: int = 0,
+             activations: tuple[str, ...] = ("identity", "heaviside", "relu"),
+             max_level: int = 3, bound: int = 3, outputs: int = 1, skips: bool = True,
+             rational: bool = False, h0: st.SearchStrategy[Fraction] | None = None):
+    """Random feed-forward networks on one input (exactmtl.networks.Network), bounded.
+
+    Hidden layers: ``min_depth``..``max_depth``, widths 1..``max_width``, one activation per
+    neuron drawn from ``activations``; weights and biases dyadic ``a / 2**max_level`` with
+    ``|value| <= bound`` (also small non-dyadic rationals when ``rational``); optional skip
+    weights on the input; an identity output layer with ``outputs`` neurons; ``H(0)`` drawn
+    from ``h0`` (default 1).
+    """
+    from exactmtl.networks import Network
+
+    w = _exact_weights(max_level, bound, rational)
+    depth = draw(st.integers(min_depth, max_depth))
+    widths = [draw(st.integers(1, max_width)) for _ in range(depth)] + [outputs]
+    layers = []
+    prev = 1
+    for i, width in enumerate(widths):
+        weights = [[draw(w) for _ in range(prev)] for _ in range(width)]
+        biases = [draw(w) for _ in range(width)]
+        acts = ("identity",) * width if i == depth else tuple(
+            draw(st.sampled_from(activations)) for _ in range(width))
+        skip = [draw(w) for _ in range(width)] if skips and draw(st.booleans()) else None
+        layers.append((weights, biases, list(acts), skip))
+        prev = width
+    return Network(layers, h0=draw(h0) if h0 is not None else 1)
+
+
+def heaviside_networks(max_depth: int = 3, max_width: int = 4, **kw) -> st.SearchStrategy:
+    """Pure Heaviside networks (1..``max_depth`` Heaviside hidden layers, identity output, no
+    skips)."""
+    return networks(max_depth, max_width, min_depth=1, activations=("heaviside",), skips=False,
+                    **kw)

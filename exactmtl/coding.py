@@ -1,0 +1,1664 @@
+"""Exact minimax code length of finite classes in the sup norm; joint versus separate bits.
+
+For a finite class ``C`` of functions ``[0, 1) -> R^T`` and ``eps >= 0`` (SPEC B.4, THEORY-main
+3.1-3.3):
+
+* ``L(eps, C) = ceil(log2 N_ext(eps, C))`` with ``N_ext`` the covering number with arbitrary
+  centres (``convention="N0"``: length 0 allowed; ``"N"``: at least one bit);
+* in the sup norm a set fits in one closed eps-ball iff all its pairwise distances are
+  ``<= 2 eps`` (the pointwise midpoint ``(max + min) / 2`` is a centre: the Helly/box property),
+  so ``N_ext`` is the clique-cover number of the graph ``d <= 2 eps``, i.e. the chromatic number
+  of the *far* graph ``d > 2 eps``; a packing (pairwise ``d > 2 eps``, a clique of the far
+  graph) and a cover (a partition into cliques of the near graph) of equal size certify it.
+  When the two differ, an exact DSATUR branch and bound with the clique as lower bound closes
+  the gap (or :class:`~exactmtl.errors.UndecidedError` says it could not within the limit).
+
+Distances are exact. The fast path (every function piecewise linear) tabulates each function on
+the union of all knots -- its point values, right limits and left limits -- as integers over a
+common denominator: the sup of ``|f - g|`` over an open cell is the larger of the two end limits,
+so ``d(f, g)`` is the max-norm distance of the two integer vectors (vector outputs: concatenated,
+which is the norm ``max_t ||f_t - g_t||``). Quadratic pieces fall back to
+:func:`~exactmtl.piecewise.sup_norm` of differences.
+
+For the reference construction (THEORY 2.6-2.8, 3.4-3.7), :func:`separate_bits` and
+:func:`joint_bits` enumerate every sign pattern ``sigma`` (depth ``n <= 4``, integer cell tables
+built from the digit-flip form; n = 4 is certified through the cellwise structure) or use the
+closed forms of :mod:`exactmtl.closed_forms` (Theorems A and B, THEORY 3.5; imported lazily,
+since that module sits above this one); the ``*_report`` variants say which route was taken and
+carry the closed-form bounds next to every enumerated value as a cross-check.
+
+>>> from fractions import Fraction as Fr
+>>> from exactmtl import Piecewise
+>>> fs = [Piecewise.on_grid(v) for v in ([0, 0], [0, 1], [1, 0], [1, 1])]
+>>> code_length(fs, Fr(1, 4)), code_length(fs, Fr(1, 2)), code_length(fs, Fr(1, 2), "N")
+(2, 0, 1)
+>>> print(format_curve(code_length_curve(fs)))
+[0,1/2): 2; >=1/2: 0
+>>> K = [0, 1, 2, 3]
+>>> separate_bits(n=3, m=2, ks=K, eps=Fr(1, 4)), joint_bits(n=3, m=2, ks=K, eps=Fr(1, 4))
+(21, 7)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from exactmtl._validate import as_exact, as_exact_int, check_level
+from exactmtl.errors import InvalidArgument, InvalidArgumentType, UndecidedError
+from exactmtl.piecewise import Piecewise, _peval, maximum, minimum, sup_norm
+
+__all__ = [
+    "CONVENTIONS",
+    "HEADS",
+    "ROUTES",
+    "BitsReport",
+    "CertificateCheck",
+    "CodeLengthCertificate",
+    "CurveSegment",
+    "FiniteClass",
+    "OutputTable",
+    "Sandwich",
+    "bits_from_count",
+    "bits_reports",
+    "bounds_table",
+    "code_length",
+    "code_length_certificate",
+    "code_length_curve",
+    "covering_curve",
+    "covering_number",
+    "feature_class",
+    "format_curve",
+    "joint_bits",
+    "joint_bits_report",
+    "midpoint_centre",
+    "output_table",
+    "packing_number",
+    "sandwich",
+    "separate_bits",
+    "separate_bits_report",
+    "sup_distance",
+    "verify_cover",
+    "verify_packing",
+]
+
+CONVENTIONS = ("N0", "N")
+HEADS = ("sawtooth-walsh", "walsh")
+_ZERO = Fraction(0)
+_INT64_SAFE = 1 << 61  # |entries| below this: differences fit in int64 exactly
+DEFAULT_MAX_MEMBERS = 2048  # largest class searched with the full distance matrix
+DEFAULT_NODE_LIMIT = 200_000  # branch-and-bound nodes per search
+MATRIX_LIMIT = 8192  # largest class whose full distance matrix is ever built
+
+
+# --------------------------------------------------------------------------- arguments
+
+def _check_eps(eps: Any, name: str = "eps") -> Fraction:
+    e = as_exact(eps, name)
+    if e < 0:
+        raise InvalidArgument(f"{name}={e} is negative; expected an exact number >= 0")
+    return e
+
+
+def _check_convention(convention: Any) -> str:
+    if convention not in CONVENTIONS:
+        raise InvalidArgument(
+            f"convention={convention!r} is not a code-length convention; expected 'N0' "
+            "(length 0 allowed: one centre) or 'N' (at least one bit)")
+    return convention
+
+
+def bits_from_count(count: int, convention: str = "N0") -> int:
+    """``ceil(log2 count)`` (``convention="N"``: at least 1), exactly, for ``count >= 1``.
+
+    >>> [bits_from_count(c) for c in (1, 2, 3, 4, 5, 128)], bits_from_count(1, "N")
+    ([0, 1, 2, 2, 3, 7], 1)
+    """
+    count = as_exact_int(count, "count", minimum=1)
+    bits = (count - 1).bit_length()
+    return max(bits, 1) if _check_convention(convention) == "N" else bits
+
+
+# --------------------------------------------------------------------------- tabulation
+
+def _components(f: Any, i: int) -> tuple[Piecewise, ...]:
+    if isinstance(f, Piecewise):
+        return (f,)
+    if isinstance(f, (tuple, list)) and f and all(isinstance(g, Piecewise) for g in f):
+        return tuple(f)
+    raise InvalidArgumentType(
+        f"functions[{i}] has type {type(f).__name__}; expected a Piecewise or a tuple of "
+        "Piecewise (one per task)")
+
+
+def _split(functions: Iterable[Any]) -> list[tuple[Piecewise, ...]]:
+    if isinstance(functions, (Piecewise, str, bytes)):
+        raise InvalidArgumentType(
+            "functions must be a sequence of Piecewise (or of tuples of Piecewise), not a "
+            f"single {type(functions).__name__}")
+    out = [_components(f, i) for i, f in enumerate(functions)]
+    if not out:
+        raise InvalidArgument("functions is empty; expected at least one function")
+    width = len(out[0])
+    for i, comps in enumerate(out):
+        if len(comps) != width:
+            raise InvalidArgument(
+                f"functions[{i}] has {len(comps)} outputs but functions[0] has {width}; "
+                "every member of a class has the same number of outputs")
+    for t in range(width):
+        dom = out[0][t].domain
+        for i, comps in enumerate(out):
+            if comps[t].domain != dom:
+                raise InvalidArgument(
+                    f"functions[{i}] output {t} has domain [{comps[t].domain[0]}, "
+                    f"{comps[t].domain[1]}] but functions[0] has [{dom[0]}, {dom[1]}]")
+    return out
+
+
+def _limits_on(f: Piecewise, grid: Sequence[Fraction]) -> list[Fraction]:
+    """Per cell ``(grid[i], grid[i+1])``: value at grid[i], right limit there, left limit at
+    grid[i+1] (the sup of an affine piece over the open cell is the larger end limit)."""
+    ks, ps, vs = f.knots, f.polys, f.values
+    out: list[Fraction] = []
+    j = 0
+    last = len(ps) - 1
+    for i in range(len(grid) - 1):
+        t, u = grid[i], grid[i + 1]
+        while j < last and ks[j + 1] <= t:
+            j += 1
+        p = ps[j]
+        out.append(vs[j] if ks[j] == t else _peval(p, t))
+        out.append(_peval(p, t))
+        out.append(_peval(p, u))
+    return out
+
+
+def _tabulate(members: list[tuple[Piecewise, ...]]) -> tuple[np.ndarray, int, list[np.ndarray]]:
+    """Integer table (rows = members), common scale, and the column blocks (one per cell)."""
+    width = len(members[0])
+    grids = []
+    for t in range(width):
+        pts = set()
+        for comps in members:
+            pts.update(comps[t].knots)
+        grids.append(sorted(pts))
+    closed = [all(c[t].closed for c in members) for t in range(width)]
+    rows: list[list[Fraction]] = []
+    for comps in members:
+        row: list[Fraction] = []
+        for t, g in enumerate(comps):
+            row.extend(_limits_on(g, grids[t]))
+            if closed[t]:
+                row.append(g.values[-1])
+        rows.append(row)
+    den = 1
+    for row in rows:
+        for v in row:
+            if v.denominator != 1:
+                den = math.lcm(den, v.denominator)
+    ints = [[v.numerator * (den // v.denominator) for v in row] for row in rows]
+    biggest = max((abs(v) for row in ints for v in row), default=0)
+    dtype = np.int64 if biggest < _INT64_SAFE else object
+    table = np.array(ints, dtype=dtype)
+    blocks: list[np.ndarray] = []
+    col = 0
+    per_task = []
+    for t in range(width):
+        cells = len(grids[t]) - 1
+        per_task.append((col, cells))
+        col += 3 * cells + (1 if closed[t] else 0)
+    cells_max = max(c for _, c in per_task)
+    for i in range(cells_max):  # block i: cell i of every output (cells differ per output)
+        cols = [start + 3 * i + r for start, cells in per_task if i < cells for r in range(3)]
+        blocks.append(np.array(cols, dtype=np.int64))
+    ends = [start + 3 * cells for (start, cells), c in zip(per_task, closed) if c]
+    if ends:
+        blocks.append(np.array(ends, dtype=np.int64))
+    return table, den, blocks
+
+
+def _general_distance(a: tuple[Piecewise, ...], b: tuple[Piecewise, ...]) -> Fraction:
+    best = _ZERO
+    for f, g in zip(a, b):
+        d = sup_norm(f - g)
+        if not isinstance(d, Fraction):
+            raise InvalidArgument(
+                "a sup distance is not rational (pieces of degree >= 3); the coding module "
+                "takes functions with pieces of degree <= 2")
+        best = max(best, d)
+    return best
+
+
+def sup_distance(f: Any, g: Any) -> Fraction:
+    """The exact distance ``max_t sup_x |f_t(x) - g_t(x)|`` (scalar or tuple outputs).
+
+    Computed with :func:`~exactmtl.piecewise.sup_norm` of the differences (the path that the
+    certificates are re-checked with, independent of the integer tables).
+
+    >>> from exactmtl import sawtooth, Piecewise
+    >>> sup_distance(sawtooth(1), Piecewise.identity())        # a sup, not attained
+    Fraction(1, 2)
+    >>> sup_distance((sawtooth(0), sawtooth(1)), (sawtooth(0), sawtooth(0)))
+    Fraction(1, 2)
+    """
+    a, b = _split([f, g])
+    return _general_distance(a, b)
+
+
+def _unique_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first index of each distinct row, in order of first appearance; inverse map)."""
+    n = x.shape[0]
+    if x.shape[1] == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    if x.dtype == object:
+        seen: dict[tuple, int] = {}
+        firsts, inv = [], []
+        for r, row in enumerate(x):
+            key = tuple(row)
+            if key not in seen:
+                seen[key] = len(firsts)
+                firsts.append(r)
+            inv.append(seen[key])
+        return np.array(firsts, dtype=np.int64), np.array(inv, dtype=np.int64)
+    lo = x.min(axis=0)
+    span = (x.max(axis=0) - lo + 1).astype(object)
+    if math.prod(int(v) for v in span) < 1 << 62:  # exact mixed-radix key per row
+        weights = np.cumprod([1, *(int(v) for v in span[:-1])]).astype(np.int64)
+        keys = (x - lo) @ weights
+    else:
+        keys = np.ascontiguousarray(x).view(np.dtype((np.void, x.dtype.itemsize * x.shape[1])))
+        keys = keys.reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return first[order], rank[inverse]
+
+
+# --------------------------------------------------------------------------- the class
+
+class FiniteClass:
+    """A finite class of functions with its exact pairwise sup distances.
+
+    Parameters
+    ----------
+    functions : sequence of Piecewise, or of tuples of Piecewise (vector outputs)
+        Duplicates are removed (``members`` keeps the first copy, ``index`` maps each input to
+        its member).
+
+    Distances are stored as integers over the common denominator ``scale``; ``distance(i, j)``
+    returns the exact Fraction. Build from an integer table with :meth:`from_table`.
+
+    >>> from exactmtl import Piecewise
+    >>> c = FiniteClass([Piecewise.on_grid([0, 1]), Piecewise.on_grid([1, 0]),
+    ...                  Piecewise.on_grid([0, 1])])
+    >>> c.size, c.index, c.distance(0, 1), c.diameter
+    (2, (0, 1, 0), Fraction(1, 1), Fraction(1, 1))
+    """
+
+    def __init__(self, functions: Iterable[Any]) -> None:
+        members = _split(functions)
+        if all(g.degree <= 1 for comps in members for g in comps):
+            table, scale, blocks = _tabulate(members)
+            self._init_table(table, scale, members, blocks)
+            self.vector = len(members[0]) > 1
+            return
+        uniq: list[tuple[Piecewise, ...]] = []
+        index = []
+        seen: dict[tuple[Piecewise, ...], int] = {}
+        for comps in members:
+            if comps not in seen:
+                seen[comps] = len(uniq)
+                uniq.append(comps)
+            index.append(seen[comps])
+        n = len(uniq)
+        fr = [[_ZERO] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                fr[i][j] = fr[j][i] = _general_distance(uniq[i], uniq[j])
+        scale = 1
+        for row in fr:
+            for v in row:
+                scale = math.lcm(scale, v.denominator)
+        dist = np.array([[v.numerator * (scale // v.denominator) for v in row] for row in fr],
+                        dtype=object)
+        if all(abs(int(v)) < _INT64_SAFE for v in dist.flat):
+            dist = dist.astype(np.int64)
+        # canonical forms are unique, so distinct members are at positive distance
+        self.table = None
+        self.scale = scale
+        self.blocks = None
+        self._members = uniq
+        self.labels = tuple(range(len(uniq)))
+        self.index = tuple(index)
+        self._dist = dist
+        self.vector = len(members[0]) > 1
+
+    # ----------------------------------------------------------------- construction
+    def _init_table(self, table: np.ndarray, scale: int, members: list | None,
+                    blocks: list[np.ndarray] | None, labels: Sequence[Any] | None = None) -> None:
+        if table.ndim != 2:
+            raise InvalidArgument(f"table has shape {table.shape}; expected (members, columns)")
+        # drop columns that are constant over the class (they never separate two members)
+        if table.shape[0] and table.shape[1]:
+            varying = (table != table[:1]).any(axis=0)
+            if not varying.all():
+                keep = np.nonzero(varying)[0]
+                old_to_new = -np.ones(table.shape[1], dtype=np.int64)
+                old_to_new[keep] = np.arange(keep.size)
+                table = table[:, keep]
+                if blocks is not None:
+                    blocks = [old_to_new[b][old_to_new[b] >= 0] for b in blocks]
+                    blocks = [b for b in blocks if b.size]
+        first, inverse = _unique_rows(table)
+        uniq_rows = table[first]
+        self.table = uniq_rows
+        self.scale = int(scale)
+        self.blocks = blocks
+        self._members = [members[int(i)] for i in first] if members is not None else None
+        src = labels if labels is not None else range(table.shape[0])
+        src = list(src)
+        self.labels = tuple(src[int(i)] for i in first)
+        self.index = tuple(int(i) for i in inverse)
+        self._dist = None
+
+    @classmethod
+    def from_table(cls, table: Any, scale: int = 1, *, labels: Sequence[Any] | None = None,
+                   blocks: Sequence[Sequence[int]] | None = None) -> FiniteClass:
+        """A class given by an integer table: row ``i`` is a member, distances are the
+        max-norm distances of rows divided by ``scale``.
+
+        Valid for piecewise-linear functions tabulated by their point values and one-sided
+        limits on a common grid (e.g. :func:`class_table`). ``blocks`` (a partition of the
+        columns, e.g. one block per cell) lets large classes be certified separated without
+        the full distance matrix. ``labels`` name the rows (e.g. the sign patterns).
+
+        >>> c = FiniteClass.from_table([[0, 0], [0, 2], [0, 2]], scale=4)
+        >>> c.size, c.min_distance
+        (2, Fraction(1, 2))
+        """
+        arr = np.asarray(table)
+        if arr.dtype.kind not in "iuO":
+            raise InvalidArgumentType(f"table has dtype {arr.dtype}; expected integers")
+        if arr.dtype.kind in "iu":
+            if arr.size and int(np.abs(arr).max()) >= _INT64_SAFE:
+                arr = arr.astype(object)
+            else:
+                arr = arr.astype(np.int64)
+        if arr.ndim != 2 or arr.shape[0] == 0:
+            raise InvalidArgument(f"table has shape {arr.shape}; expected (members >= 1, columns)")
+        scale = as_exact_int(scale, "scale", minimum=1)
+        obj = cls.__new__(cls)
+        blk = None if blocks is None else [np.asarray(b, dtype=np.int64) for b in blocks]
+        obj._init_table(arr, scale, None, blk, labels)
+        obj.vector = False
+        return obj
+
+    # ----------------------------------------------------------------- attributes
+    @property
+    def size(self) -> int:
+        """The number of distinct members."""
+        return len(self.labels)
+
+    @property
+    def members(self) -> list[Any]:
+        """The distinct members (Piecewise, or tuples for vector classes)."""
+        if self._members is None:
+            raise InvalidArgument("this class was built from a table; it has no Piecewise "
+                                  "members (use .labels)")
+        return [m if self.vector else m[0] for m in self._members]
+
+    def _dmatrix(self) -> np.ndarray:
+        if self._dist is None:
+            x = self.table
+            n, d = x.shape
+            if n > MATRIX_LIMIT:
+                raise UndecidedError(
+                    f"the class has {n} members; the full distance matrix is limited to "
+                    f"{MATRIX_LIMIT} members (MATRIX_LIMIT)")
+            out = np.zeros((n, n), dtype=x.dtype)
+            if d:
+                step = max(1, int(2_000_000 // max(1, n * d)))
+                for i in range(0, n, step):
+                    out[i:i + step] = np.abs(x[i:i + step, None, :] - x[None, :, :]).max(axis=2)
+            self._dist = out
+        return self._dist
+
+    def distance_matrix(self) -> np.ndarray:
+        """Pairwise distances times ``scale`` (integers; exact)."""
+        return self._dmatrix()
+
+    def distance(self, i: int, j: int) -> Fraction:
+        """The exact distance between members ``i`` and ``j``."""
+        i = as_exact_int(i, "i", minimum=0, maximum=self.size - 1)
+        j = as_exact_int(j, "j", minimum=0, maximum=self.size - 1)
+        if self._dist is None and self.table is not None:
+            v = int(np.abs(self.table[i] - self.table[j]).max()) if self.table.shape[1] else 0
+            return Fraction(v, self.scale)
+        return Fraction(int(self._dmatrix()[i, j]), self.scale)
+
+    def distances(self) -> tuple[Fraction, ...]:
+        """The distinct nonzero pairwise distances, increasing (the thresholds ``2 eps``).
+
+        >>> from exactmtl import Piecewise
+        >>> FiniteClass([Piecewise.on_grid(v) for v in ([0, 0], [0, 1], [1, 1])]).distances()
+        (Fraction(1, 1),)
+        """
+        d = self._dmatrix()
+        vals = sorted({int(v) for v in d[np.triu_indices(self.size, 1)]})
+        return tuple(Fraction(v, self.scale) for v in vals if v)
+
+    @property
+    def diameter(self) -> Fraction:
+        """``max d(f, g)`` (``max`` over columns of column range: no distance matrix needed)."""
+        if self.table is not None:
+            if self.table.shape[1] == 0:
+                return _ZERO
+            rng = self.table.max(axis=0) - self.table.min(axis=0)
+            return Fraction(int(rng.max()), self.scale)
+        return Fraction(int(self._dmatrix().max()), self.scale)
+
+    @property
+    def min_distance(self) -> Fraction | None:
+        """The least distance between distinct members (None for a one-member class)."""
+        if self.size == 1:
+            return None
+        d = self._dmatrix()
+        return Fraction(int(d[np.triu_indices(self.size, 1)].min()), self.scale)
+
+    def separation_lower_bound(self, limit: int = 4096) -> Fraction | None:
+        """A lower bound for :attr:`min_distance` from the column blocks, without all pairs.
+
+        Two distinct members differ on some block, so their distance is at least the least
+        distance between distinct rows *within one block*; the bound is the minimum of that
+        over the blocks. None when there are no blocks or a block has more than ``limit``
+        distinct rows.
+        """
+        if self.size == 1 or self.blocks is None or self.table is None:
+            return None
+        best = None
+        for b in self.blocks:
+            sub = self.table[:, b]
+            uniq = sub[_unique_rows(sub)[0]]
+            k = uniq.shape[0]
+            if k <= 1:
+                continue
+            if k > limit:
+                return None
+            d = np.abs(uniq[:, None, :] - uniq[None, :, :]).max(axis=2)
+            d = d[np.triu_indices(k, 1)].min()
+            best = int(d) if best is None else min(best, int(d))
+        return None if best is None else Fraction(best, self.scale)
+
+    def group_cover(self, key: Callable[[Any], Any]) -> tuple[int, Fraction]:
+        """A cover construction for large table classes: group the members by ``key(label)``.
+
+        Returns ``(number of groups, radius)`` where ``radius`` is the largest half-diameter of
+        a group: every group fits in one closed ball of that radius around its midpoint (Helly),
+        so ``N_ext(radius) <= number of groups``. Vectorised; no distance matrix.
+
+        >>> h = feature_class(3)
+        >>> h.group_cover(lambda sigma: sigma & 0b111)    # fix the levels < 2
+        (8, Fraction(1, 16))
+        """
+        if self.table is None:
+            raise InvalidArgument("group_cover needs a table class (FiniteClass.from_table or "
+                                  "piecewise-linear members)")
+        keys = [key(label) for label in self.labels]
+        codes = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+        idx = np.array([codes[k] for k in keys], dtype=np.int64)
+        if self.table.shape[1] == 0:
+            return len(codes), _ZERO
+        order = np.argsort(idx, kind="stable")
+        starts = np.flatnonzero(np.r_[True, idx[order][1:] != idx[order][:-1]])
+        rows = self.table[order]
+        hi = np.maximum.reduceat(rows, starts, axis=0)
+        lo = np.minimum.reduceat(rows, starts, axis=0)
+        return len(codes), Fraction(int((hi - lo).max()), 2 * self.scale)
+
+    def separation(self, labels: Iterable[Any]) -> Fraction | None:
+        """A packing construction: the least distance between the members with these labels
+        (None for fewer than two); they are a packing at every eps below half of it.
+
+        >>> feature_class(2).separation([0, 0b001]), feature_class(2).separation([0, 0b110])
+        (Fraction(1, 2), Fraction(1, 4))
+        """
+        if self.table is None:
+            raise InvalidArgument("separation needs a table class")
+        where = {label: i for i, label in enumerate(self.labels)}
+        try:
+            rows = self.table[[where[label] for label in dict.fromkeys(labels)]]
+        except KeyError as exc:
+            raise InvalidArgument(f"label {exc.args[0]!r} is not a member's label") from None
+        k = rows.shape[0]
+        if k < 2:
+            return None
+        best = None
+        step = max(1, int(2_000_000 // max(1, k * max(1, rows.shape[1]))))
+        cols = np.arange(k)[None, :]
+        for i in range(0, k, step):
+            d = np.abs(rows[i:i + step, None, :] - rows[None, :, :]).max(axis=2)
+            later = cols > (np.arange(d.shape[0])[:, None] + i)  # each pair once
+            if later.any():
+                cand = int(d[later].min())
+                best = cand if best is None else min(best, cand)
+        return Fraction(best, self.scale)
+
+    def __repr__(self) -> str:
+        return f"FiniteClass(<{self.size} members, scale {self.scale}>)"
+
+
+def _as_class(functions: Any) -> FiniteClass:
+    return functions if isinstance(functions, FiniteClass) else FiniteClass(functions)
+
+
+# --------------------------------------------------------------------------- graph search
+
+class _Limit(Exception):
+    pass
+
+
+def _bit_list(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+def _far_graph(dist: np.ndarray, threshold: Fraction, scale: int) -> list[int]:
+    """Adjacency bitsets of ``d > threshold`` (``d`` = dist / scale), exactly."""
+    num, den = threshold.numerator * scale, threshold.denominator
+    n = dist.shape[0]
+    top = int(dist.max(initial=0)) if n else 0
+    if dist.dtype != object and top * den < _INT64_SAFE and num < _INT64_SAFE:
+        far = dist * den > num
+    else:
+        far = np.array([[int(v) * den > num for v in row] for row in dist], dtype=bool)
+    np.fill_diagonal(far, False)
+    packed = np.packbits(far, axis=1, bitorder="little")
+    return [int.from_bytes(packed[i].tobytes(), "little") for i in range(n)]
+
+
+class _Found(Exception):
+    pass
+
+
+def _max_clique(adj: list[int], node_limit: int,
+                target: int | None = None) -> tuple[list[int], bool]:
+    """A maximum clique by branch and bound with greedy-colouring bounds (Tomita's MCQ).
+
+    Stops early once a clique of size ``target`` is found (an upper bound known elsewhere,
+    e.g. a colouring of that size: then the clique is maximum). Returns (clique, exact).
+    """
+    n = len(adj)
+    order = sorted(range(n), key=lambda v: -adj[v].bit_count())
+    pos = {v: i for i, v in enumerate(order)}
+    radj = [0] * n
+    for v in range(n):
+        m = 0
+        for u in _bit_list(adj[v]):
+            m |= 1 << pos[u]
+        radj[pos[v]] = m
+    best: list[int] = []
+    nodes = 0
+
+    def colour_sort(p: int) -> tuple[list[int], list[int]]:
+        verts: list[int] = []
+        bounds: list[int] = []
+        k = 0
+        while p:
+            k += 1
+            q = p
+            while q:
+                low = q & -q
+                v = low.bit_length() - 1
+                q &= ~radj[v]
+                q ^= low
+                p ^= low
+                verts.append(v)
+                bounds.append(k)
+        return verts, bounds
+
+    def expand(r: list[int], p: int) -> None:
+        nonlocal best, nodes
+        nodes += 1
+        if nodes > node_limit:
+            raise _Limit
+        verts, bounds = colour_sort(p)
+        for idx in range(len(verts) - 1, -1, -1):
+            if len(r) + bounds[idx] <= len(best):
+                return
+            v = verts[idx]
+            r.append(v)
+            np_ = p & radj[v]
+            if np_:
+                expand(r, np_)
+            elif len(r) > len(best):
+                best = list(r)
+                if target is not None and len(best) >= target:
+                    raise _Found
+            r.pop()
+            p &= ~(1 << v)
+
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, n + 500))
+    exact = True
+    try:
+        if n:
+            expand([], (1 << n) - 1)
+    except _Limit:
+        exact = False
+    except _Found:
+        pass
+    finally:
+        sys.setrecursionlimit(old)
+    return sorted(order[v] for v in best), exact
+
+
+def _dsatur(adj: list[int]) -> list[int]:
+    """A proper colouring by DSATUR (greedy: most distinct neighbour colours first)."""
+    n = len(adj)
+    colour = [-1] * n
+    sat = [0] * n
+    deg = [a.bit_count() for a in adj]
+    left = set(range(n))
+    while left:
+        v = max(left, key=lambda u: (sat[u].bit_count(), deg[u], -u))
+        free = ~sat[v]
+        c = (free & -free).bit_length() - 1
+        colour[v] = c
+        left.discard(v)
+        for u in _bit_list(adj[v]):
+            sat[u] |= 1 << c
+    return colour
+
+
+def _exact_colouring(adj: list[int], clique: list[int], upper: list[int],
+                     node_limit: int) -> tuple[list[int], bool]:
+    """Minimum colouring by DSATUR branch and bound, the clique pre-coloured (lower bound)."""
+    n = len(adj)
+    best = list(upper)
+    best_k = max(best) + 1 if n else 0
+    lower = len(clique)
+    if best_k <= lower:
+        return best, True
+    colour = [-1] * n
+    sat = [0] * n
+    deg = [a.bit_count() for a in adj]
+    nodes = 0
+
+    def assign(v: int, c: int) -> list[int]:
+        colour[v] = c
+        changed = []
+        bit = 1 << c
+        for u in _bit_list(adj[v]):
+            if colour[u] < 0 and not sat[u] & bit:
+                sat[u] |= bit
+                changed.append(u)
+        return changed
+
+    def undo(v: int, c: int, changed: list[int]) -> None:
+        colour[v] = -1
+        bit = ~(1 << c)
+        for u in changed:
+            sat[u] &= bit
+
+    for c, v in enumerate(clique):
+        assign(v, c)
+    uncoloured = set(range(n)) - set(clique)
+
+    def search(k_used: int) -> bool:  # True: optimum reached (== lower)
+        nonlocal best, best_k, nodes
+        nodes += 1
+        if nodes > node_limit:
+            raise _Limit
+        if not uncoloured:
+            best, best_k = list(colour), k_used
+            return best_k <= lower
+        v = max(uncoloured, key=lambda u: (sat[u].bit_count(), deg[u]))
+        uncoloured.discard(v)
+        try:
+            for c in range(k_used):
+                if sat[v] >> c & 1:
+                    continue
+                ch = assign(v, c)
+                done = search(k_used)
+                undo(v, c, ch)
+                if done:
+                    return True
+            if k_used + 1 < best_k:
+                ch = assign(v, k_used)
+                done = search(k_used + 1)
+                undo(v, k_used, ch)
+                if done:
+                    return True
+        finally:
+            uncoloured.add(v)
+        return False
+
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, n + 500))
+    try:
+        search(lower)
+        exact = True
+    except _Limit:
+        exact = False
+    finally:
+        sys.setrecursionlimit(old)
+    return best, exact
+
+
+# --------------------------------------------------------------------------- certificates
+
+@dataclass(frozen=True)
+class CodeLengthCertificate:
+    """The exact code length of a finite class at ``eps`` with its certificate.
+
+    ``cover`` partitions the members into groups of pairwise distance ``<= 2 eps`` (each fits
+    in one eps-ball around its midpoint, :meth:`centre`); ``packing`` lists members with
+    pairwise distance ``> 2 eps``. ``lower <= N_ext <= upper = len(cover)``; ``covering_number``
+    is ``N_ext`` when ``lower == upper`` (None otherwise) and ``code_length`` is certified when
+    ``ceil(log2 lower) == ceil(log2 upper)`` (its definition requires no more).
+    ``method`` says how the lower bound was obtained: ``"one ball"`` (diameter <= 2 eps),
+    ``"separated"`` (every distance > 2 eps), ``"packing = cover"`` or
+    ``"exact colouring search"`` (the branch and bound exhausted every smaller colouring;
+    then ``lower > len(packing)`` may hold).
+    """
+
+    eps: Fraction
+    convention: str
+    members: int
+    lower: int
+    upper: int
+    covering_number: int | None
+    code_length: int
+    packing: tuple[int, ...]
+    cover: tuple[tuple[int, ...], ...]
+    method: str
+    cls: FiniteClass = field(repr=False, compare=False)
+
+    @property
+    def certified(self) -> bool:
+        """True when ``covering_number`` is exact."""
+        return self.covering_number is not None
+
+    def centre(self, i: int) -> Any:
+        """The midpoint centre ``(max + min) / 2`` of ``cover[i]`` (Piecewise or tuple)."""
+        i = as_exact_int(i, "i", minimum=0, maximum=len(self.cover) - 1)
+        return midpoint_centre([self.cls.members[j] for j in self.cover[i]])
+
+    def verify(self) -> CertificateCheck:
+        """Re-check cover and packing with exact sup norms of differences (and centres)."""
+        if self.cls._members is None:
+            return _verify_table(self)
+        fs = self.cls.members
+        c = verify_cover(fs, self.cover, self.eps)
+        if not c:
+            return c
+        p = verify_packing(fs, self.packing, self.eps)
+        if not p:
+            return p
+        if len(self.packing) > self.lower or len(self.cover) != self.upper:
+            return CertificateCheck(False, "the recorded bounds do not match the sets")
+        return CertificateCheck(True, f"cover of {len(self.cover)} balls and packing of "
+                                      f"{len(self.packing)} verified")
+
+
+def _verify_table(cert: CodeLengthCertificate) -> CertificateCheck:
+    cls = cert.cls
+    thr = 2 * cert.eps
+    covered = sorted(i for g in cert.cover for i in g)
+    if covered != list(range(cls.size)):
+        return CertificateCheck(False, "the cover is not a partition of the members")
+    for g in cert.cover:
+        rows = cls.table[list(g)]
+        if rows.shape[1] and Fraction(int((rows.max(axis=0) - rows.min(axis=0)).max()),
+                                      cls.scale) > thr:
+            return CertificateCheck(False, f"the cover group {g[:8]} has diameter > 2 eps")
+    for a_pos, a in enumerate(cert.packing):
+        for b in cert.packing[a_pos + 1:]:
+            if cls.distance(a, b) <= thr:
+                return CertificateCheck(False, f"packing members {a}, {b} are within 2 eps")
+    return CertificateCheck(True, "table cover and packing verified")
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """The verdict of :func:`verify_cover` / :func:`verify_packing` (truthy when valid)."""
+
+    ok: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def midpoint_centre(functions: Sequence[Any]) -> Any:
+    """The pointwise midpoint ``(max_i f_i + min_i f_i) / 2`` (per output for tuples).
+
+    By the Helly/box property of the sup norm it is within ``diam / 2`` of every ``f_i``.
+
+    >>> from exactmtl import Piecewise
+    >>> c = midpoint_centre([Piecewise.identity(), Piecewise.constant(0)])
+    >>> c(Fraction(1, 2))
+    Fraction(1, 4)
+    """
+    members = _split(functions)
+    out = []
+    for t in range(len(members[0])):
+        hi = lo = members[0][t]
+        for comps in members[1:]:
+            hi = maximum(hi, comps[t])
+            lo = minimum(lo, comps[t])
+        out.append((hi + lo) / 2)
+    return out[0] if isinstance(functions[0], Piecewise) else tuple(out)
+
+
+def verify_cover(functions: Sequence[Any], cover: Sequence[Sequence[int]],
+                 eps: Any) -> CertificateCheck:
+    """Check that ``cover`` partitions ``range(len(functions))`` into eps-balls.
+
+    Each group must have pairwise distances ``<= 2 eps`` and its midpoint centre must be within
+    ``eps`` of each member (exact sup norms; an independent re-check of a certificate).
+
+    >>> from exactmtl import Piecewise
+    >>> fs = [Piecewise.constant(c) for c in (0, 1, 3)]
+    >>> bool(verify_cover(fs, [[0, 1], [2]], Fraction(1, 2)))
+    True
+    >>> print(verify_cover(fs, [[0, 1, 2]], Fraction(1, 2)))
+    members 0 and 2 of one group are 3 apart > 2 eps = 1
+    """
+    e = _check_eps(eps)
+    fs = list(functions)
+    flat = sorted(int(i) for g in cover for i in g)
+    if flat != list(range(len(fs))):
+        return CertificateCheck(False, "the cover is not a partition of the members "
+                                       f"(indices {flat[:12]}...)")
+    for g in cover:
+        g = [int(i) for i in g]
+        for a_pos, a in enumerate(g):
+            for b in g[a_pos + 1:]:
+                d = sup_distance(fs[a], fs[b])
+                if d > 2 * e:
+                    return CertificateCheck(
+                        False, f"members {a} and {b} of one group are {d} apart > 2 eps = {2 * e}")
+        if len(g) > 1 and all(x.degree <= 1 for i in g for x in _components(fs[i], i)):
+            c = midpoint_centre([fs[i] for i in g])
+            for i in g:
+                r = sup_distance(c, fs[i])
+                if r > e:
+                    return CertificateCheck(
+                        False, f"the midpoint centre of group {g} is {r} > eps from member {i}")
+    return CertificateCheck(True, f"{len(cover)} groups, each within one {e}-ball")
+
+
+def verify_packing(functions: Sequence[Any], packing: Sequence[int],
+                   eps: Any) -> CertificateCheck:
+    """Check that the members ``packing`` are pairwise more than ``2 eps`` apart.
+
+    >>> from exactmtl import Piecewise
+    >>> fs = [Piecewise.constant(c) for c in (0, 1, 3)]
+    >>> bool(verify_packing(fs, [0, 2], Fraction(1, 2))), bool(verify_packing(fs, [0, 1], 1))
+    (True, False)
+    """
+    e = _check_eps(eps)
+    fs = list(functions)
+    idx = [int(i) for i in packing]
+    if len(set(idx)) != len(idx) or any(not 0 <= i < len(fs) for i in idx):
+        return CertificateCheck(False, f"packing={idx} repeats or leaves the index range")
+    for a_pos, a in enumerate(idx):
+        for b in idx[a_pos + 1:]:
+            d = sup_distance(fs[a], fs[b])
+            if d <= 2 * e:
+                return CertificateCheck(False,
+                                        f"members {a} and {b} are {d} <= 2 eps = {2 * e} apart")
+    return CertificateCheck(True, f"{len(idx)} members pairwise > {2 * e} apart")
+
+
+def _certify(cls: FiniteClass, eps: Fraction, convention: str, node_limit: int,
+             max_members: int) -> CodeLengthCertificate:
+    n = cls.size
+    thr = 2 * eps
+
+    def make(lower: int, packing: Sequence[int], cover: Sequence[Sequence[int]],
+             method: str) -> CodeLengthCertificate:
+        upper = len(cover)
+        exact = lower == upper
+        lo_bits = bits_from_count(lower, convention)
+        hi_bits = bits_from_count(upper, convention)
+        if lo_bits != hi_bits:
+            raise UndecidedError(
+                f"code length at eps={eps} not decided within node_limit={node_limit}: "
+                f"{lower} <= N_ext <= {upper}, so {lo_bits} <= L <= {hi_bits}")
+        return CodeLengthCertificate(eps, convention, n, lower, upper, upper if exact else None,
+                                     hi_bits, tuple(int(i) for i in packing),
+                                     tuple(tuple(int(i) for i in g) for g in cover), method, cls)
+
+    if n == 1 or cls.diameter <= thr:  # a packing of size 1 is any member
+        return make(1, [0], [list(range(n))], "one ball")
+    if cls._dist is None:
+        sep = cls.separation_lower_bound()
+        if sep is not None and sep > thr:
+            return make(n, list(range(n)), [[i] for i in range(n)], "separated")
+        if n > max_members:
+            raise UndecidedError(
+                f"the class has {n} members > max_members={max_members} and no cheap "
+                f"certificate at eps={eps} (separation bound {sep}, diameter {cls.diameter})")
+    dist = cls._dmatrix()
+    far = _far_graph(dist, thr, cls.scale)
+    if all(a.bit_count() == n - 1 for a in far):
+        return make(n, list(range(n)), [[i] for i in range(n)], "separated")
+    colour = _dsatur(far)
+    k = max(colour) + 1
+    clique, _ = _max_clique(far, node_limit, target=k)
+    if not clique:  # the search stopped at once: one member is always a packing
+        clique = [0]
+    if len(clique) < k:
+        colour, exact = _exact_colouring(far, clique, colour, node_limit)
+        k = max(colour) + 1
+        lower = k if exact else len(clique)
+        method = "exact colouring search" if exact and k > len(clique) else "packing = cover"
+    else:
+        lower = len(clique)
+        method = "packing = cover"
+    groups: list[list[int]] = [[] for _ in range(k)]
+    for v, c in enumerate(colour):
+        groups[c].append(v)
+    return make(lower, clique, groups, method)
+
+
+def code_length_certificate(functions: Any, eps: Any, convention: str = "N0", *,
+                            node_limit: int = DEFAULT_NODE_LIMIT,
+                            max_members: int = DEFAULT_MAX_MEMBERS) -> CodeLengthCertificate:
+    """The exact minimax code length at ``eps`` with a packing and a cover (THEORY 3.1).
+
+    Parameters
+    ----------
+    functions : sequence of Piecewise or of tuples of Piecewise, or a :class:`FiniteClass`
+    eps : exact number >= 0
+    convention : {"N0", "N"}
+        ``"N0"``: ``L = ceil(log2 N_ext)`` (0 when one centre suffices); ``"N"``: at least 1.
+    node_limit : int
+        Branch-and-bound nodes per search; past it :class:`UndecidedError` unless the bounds
+        already fix ``L``.
+    max_members : int
+        Largest class for which the full distance matrix is built.
+
+    >>> from exactmtl import Piecewise
+    >>> fs = [Piecewise.constant(c) for c in (0, 1, 2, 3)]
+    >>> cert = code_length_certificate(fs, Fraction(1, 2))
+    >>> cert.code_length, cert.covering_number, cert.packing, cert.cover, cert.method
+    (1, 2, (0, 2), ((0, 1), (2, 3)), 'packing = cover')
+    >>> cert.centre(1)(0), bool(cert.verify())
+    (Fraction(5, 2), True)
+    """
+    e = _check_eps(eps)
+    conv = _check_convention(convention)
+    limit = as_exact_int(node_limit, "node_limit", minimum=1)
+    most = as_exact_int(max_members, "max_members", minimum=1)
+    return _certify(_as_class(functions), e, conv, limit, most)
+
+
+def code_length(functions: Any, eps: Any, convention: str = "N0", *,
+                node_limit: int = DEFAULT_NODE_LIMIT,
+                max_members: int = DEFAULT_MAX_MEMBERS) -> int:
+    """The exact minimax code length ``L(eps, C) = ceil(log2 N_ext(eps, C))`` (SPEC B.4).
+
+    See :func:`code_length_certificate` for the certificate and the parameters.
+
+    >>> from exactmtl import Piecewise
+    >>> code_length([Piecewise.constant(c) for c in range(5)], Fraction(1, 2))
+    2
+    >>> code_length([Piecewise.constant(0)], 0), code_length([Piecewise.constant(0)], 0, "N")
+    (0, 1)
+    """
+    return code_length_certificate(functions, eps, convention, node_limit=node_limit,
+                                   max_members=max_members).code_length
+
+
+def covering_number(functions: Any, eps: Any, *, node_limit: int = DEFAULT_NODE_LIMIT) -> int:
+    """``N_ext(eps, C)``: the least number of closed eps-balls (any centres) covering ``C``.
+
+    Raises :class:`UndecidedError` when the search cannot close the gap within the limit.
+
+    >>> from exactmtl import Piecewise
+    >>> covering_number([Piecewise.constant(c) for c in range(5)], Fraction(1, 2))
+    3
+    """
+    e = _check_eps(eps)
+    cls = _as_class(functions)
+    cert = _certify(cls, e, "N0", as_exact_int(node_limit, "node_limit", minimum=1),
+                    DEFAULT_MAX_MEMBERS)
+    if cert.covering_number is None:
+        raise UndecidedError(f"N_ext at eps={e} is between {cert.lower} and {cert.upper}")
+    return cert.covering_number
+
+
+def packing_number(functions: Any, delta: Any, *, node_limit: int = DEFAULT_NODE_LIMIT) -> int:
+    """``M(delta, C)``: the largest subset with pairwise distances ``> delta``.
+
+    ``M(2 eps) <= N_ext(eps) <= M(eps)`` (THEORY 3.1).
+
+    >>> from exactmtl import Piecewise
+    >>> packing_number([Piecewise.constant(c) for c in range(5)], 1)
+    3
+    """
+    d = _check_eps(delta, "delta")
+    cls = _as_class(functions)
+    if cls.size == 1:
+        return 1
+    far = _far_graph(cls._dmatrix(), d, cls.scale)
+    clique, exact = _max_clique(far, as_exact_int(node_limit, "node_limit", minimum=1))
+    if not exact:
+        raise UndecidedError(f"maximum clique search at delta={d} exceeded node_limit; "
+                             f"M >= {len(clique)}")
+    return max(1, len(clique))
+
+
+# --------------------------------------------------------------------------- curves
+
+@dataclass(frozen=True)
+class CurveSegment:
+    """``value`` for ``start <= eps < stop`` (``stop`` None: up to infinity)."""
+
+    start: Fraction
+    stop: Fraction | None
+    value: int
+
+    def __contains__(self, eps: Any) -> bool:
+        e = as_exact(eps, "eps")
+        return self.start <= e and (self.stop is None or e < self.stop)
+
+    def __str__(self) -> str:
+        if self.stop is None:
+            return f">={self.start}: {self.value}"
+        return f"[{self.start},{self.stop}): {self.value}"
+
+
+def format_curve(curve: Iterable[CurveSegment]) -> str:
+    """``"[0,1/16): 7; [1/16,3/16): 3; ...; >=7/16: 0"`` (the THEORY 3.7 notation)."""
+    return "; ".join(str(s) for s in curve)
+
+
+def covering_curve(functions: Any, *, node_limit: int = DEFAULT_NODE_LIMIT,
+                   max_members: int = DEFAULT_MAX_MEMBERS) -> tuple[CurveSegment, ...]:
+    """``N_ext(eps)`` for every ``eps >= 0`` as constant segments, each certified.
+
+    The breakpoints are half the distinct pairwise distances (``N_ext`` is right-continuous:
+    at ``eps = d / 2`` the pair at distance ``d`` fits in one ball). Monotonicity is used:
+    when the certified values at two thresholds agree, every threshold between has that value.
+
+    >>> from exactmtl import Piecewise
+    >>> print(format_curve(covering_curve([Piecewise.constant(c) for c in range(4)])))
+    [0,1/2): 4; [1/2,1): 2; [1,3/2): 2; >=3/2: 1
+    """
+    cls = _as_class(functions)
+    limit = as_exact_int(node_limit, "node_limit", minimum=1)
+    most = as_exact_int(max_members, "max_members", minimum=1)
+    if cls.size > most:
+        raise UndecidedError(f"the curve needs every pairwise distance: the class has "
+                             f"{cls.size} members > max_members={most}")
+    starts = [_ZERO, *(d / 2 for d in cls.distances())]
+    values: dict[int, int] = {}
+
+    def value(i: int) -> int:
+        if i not in values:
+            cert = _certify(cls, starts[i], "N0", limit, most)
+            if cert.covering_number is None:
+                raise UndecidedError(f"N_ext at eps={starts[i]} is between {cert.lower} and "
+                                     f"{cert.upper}")
+            values[i] = cert.covering_number
+        return values[i]
+
+    def fill(lo: int, hi: int) -> None:  # values known at lo and hi
+        if hi - lo <= 1:
+            return
+        if value(lo) == value(hi):
+            for i in range(lo + 1, hi):
+                values[i] = values[lo]
+            return
+        mid = (lo + hi) // 2
+        value(mid)
+        fill(lo, mid)
+        fill(mid, hi)
+
+    last = len(starts) - 1
+    value(0)
+    value(last)
+    fill(0, last)
+    return tuple(CurveSegment(starts[i], starts[i + 1] if i < last else None, values[i])
+                 for i in range(len(starts)))
+
+
+def code_length_curve(functions: Any, convention: str = "N0", *,
+                      node_limit: int = DEFAULT_NODE_LIMIT,
+                      max_members: int = DEFAULT_MAX_MEMBERS) -> tuple[CurveSegment, ...]:
+    """``L(eps)`` for every ``eps >= 0``: maximal segments of constant code length.
+
+    >>> from exactmtl import Piecewise
+    >>> print(format_curve(code_length_curve([Piecewise.constant(c) for c in range(4)])))
+    [0,1/2): 2; [1/2,3/2): 1; >=3/2: 0
+    """
+    conv = _check_convention(convention)
+    out: list[CurveSegment] = []
+    for seg in covering_curve(functions, node_limit=node_limit, max_members=max_members):
+        bits = bits_from_count(seg.value, conv)
+        if out and out[-1].value == bits:
+            out[-1] = CurveSegment(out[-1].start, seg.stop, bits)
+        else:
+            out.append(CurveSegment(seg.start, seg.stop, bits))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- sandwich
+
+@dataclass(frozen=True)
+class Sandwich:
+    """``max_t L_t <= L_joint <= L_sep = sum_t L_t <= T L_joint`` (THEORY 3.2); truthy if it holds.
+
+    >>> s = Sandwich.from_values([4, 5, 6, 6], 7)
+    >>> bool(s), s.separate, s.ratio
+    (True, 21, Fraction(3, 1))
+    >>> print(Sandwich.from_values([2, 5], 4))
+    violated: L_joint=4 < max_t L_t=5
+    """
+
+    per_task: tuple[int, ...]
+    joint: int
+    violations: tuple[str, ...]
+
+    @classmethod
+    def from_values(cls, per_task: Sequence[int], joint: int) -> Sandwich:
+        """Check the sandwich for given code lengths."""
+        lt = tuple(as_exact_int(v, f"per_task[{i}]", minimum=0) for i, v in enumerate(per_task))
+        if not lt:
+            raise InvalidArgument("per_task is empty; expected one code length per task")
+        lj = as_exact_int(joint, "joint", minimum=0)
+        sep = sum(lt)
+        bad = []
+        if lj < max(lt):
+            bad.append(f"L_joint={lj} < max_t L_t={max(lt)}")
+        if sep < lj:
+            bad.append(f"L_sep={sep} < L_joint={lj}")
+        if sep > len(lt) * lj:
+            bad.append(f"L_sep={sep} > T L_joint={len(lt) * lj}")
+        return cls(lt, lj, tuple(bad))
+
+    @property
+    def separate(self) -> int:
+        return sum(self.per_task)
+
+    @property
+    def ratio(self) -> Fraction | None:
+        """``L_sep / L_joint`` (None when ``L_joint = 0``)."""
+        return Fraction(self.separate, self.joint) if self.joint else None
+
+    @property
+    def holds(self) -> bool:
+        return not self.violations
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+    def __str__(self) -> str:
+        if self.holds:
+            return (f"holds: max_t L_t={max(self.per_task)} <= L_joint={self.joint} <= "
+                    f"L_sep={self.separate} <= T L_joint={len(self.per_task) * self.joint}")
+        return "violated: " + "; ".join(self.violations)
+
+
+def sandwich(functions: Any, eps: Any, convention: str = "N0", *,
+             node_limit: int = DEFAULT_NODE_LIMIT) -> Sandwich:
+    """Code lengths of the marginals and of the joint class of a vector class, and the sandwich.
+
+    >>> from exactmtl import Piecewise
+    >>> c = [(Piecewise.constant(a), Piecewise.constant(b)) for a in (0, 1) for b in (0, 1)]
+    >>> s = sandwich(c, 0)
+    >>> s.per_task, s.joint, bool(s)
+    ((1, 1), 2, True)
+    """
+    e = _check_eps(eps)
+    members = _split(functions)
+    width = len(members[0])
+    per = [code_length([m[t] for m in members], e, convention, node_limit=node_limit)
+           for t in range(width)]
+    joint = code_length([m if width > 1 else m[0] for m in members], e, convention,
+                        node_limit=node_limit)
+    return Sandwich.from_values(per, joint)
+
+
+# --------------------------------------------------------------------------- the construction
+
+MAX_BRUTE_DEPTH = 4  # every sign pattern: 2**(2**n - 1) rows (32768 at n = 4)
+
+
+def _check_heads(heads: Any) -> str:
+    if heads not in HEADS:
+        raise InvalidArgument(
+            f"heads={heads!r} is not a head family; expected one of {', '.join(map(repr, HEADS))}")
+    return heads
+
+
+def _check_instance(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tuple[int, ...], str]:
+    heads = _check_heads(heads)
+    n = check_level(n, "n", minimum=1)
+    if ks is None:
+        raise InvalidArgument("ks=None; expected the readout indices k_1..k_T, e.g. ks=[0, 1]")
+    if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
+        raise InvalidArgumentType(f"ks={ks!r} must be a list of readout indices")
+    ks = list(ks)
+    if not ks:
+        raise InvalidArgument("ks=[] is empty; expected at least one readout index")
+    raw = tuple(as_exact_int(k, f"ks[{i}]", minimum=0) for i, k in enumerate(ks))
+    if m is None:
+        m = n if heads == "walsh" else max(raw).bit_length()
+    m = check_level(m, "m")
+    if m > n:
+        raise InvalidArgument(f"m={m} must be <= n={n} (the readout frequency of THEORY 2.8)")
+    for i, k in enumerate(raw):
+        if k >= 1 << m:
+            raise InvalidArgument(f"ks[{i}]={k} is out of range; expected 0 <= k < 2**m = "
+                                  f"{1 << m} (m={m})")
+    if len(set(raw)) != len(raw):
+        raise InvalidArgument(f"ks={list(raw)} has repeated indices; tasks use distinct k")
+    return n, m, raw, heads
+
+
+def _images(n: int, level: int) -> np.ndarray:
+    """``images[sigma, c]``: the level-``level`` cell that ``h_sigma`` maps cell ``c`` onto."""
+    if n > MAX_BRUTE_DEPTH:
+        raise InvalidArgument(f"n={n} has 2**{(1 << n) - 1} sign patterns; enumeration is "
+                              f"limited to n <= {MAX_BRUTE_DEPTH}")
+    sig = np.arange(1 << ((1 << n) - 1), dtype=np.int64)[:, None]
+    cells = np.arange(1 << level, dtype=np.int64)[None, :]
+    img = np.broadcast_to(cells, (sig.shape[0], cells.shape[1])).copy()
+    for j in range(n):  # node (j, k) at bit 2**j - 1 + k swaps the halves of I_{j,k}
+        node = (1 << j) - 1 + (cells >> (level - j))
+        img ^= ((sig >> node) & 1) << (level - 1 - j)
+    return img
+
+
+def feature_class(n: int) -> FiniteClass:
+    """The feature class ``H_n = {h_sigma}`` as a :class:`FiniteClass` (rows: translations).
+
+    Row ``sigma`` holds ``tau_sigma(c) 2^n`` with ``h_sigma(x) = x + tau_sigma(c)`` on the
+    level-``n`` cell ``c`` (digit-flip form, THEORY 2.6); distances are ``max_c |tau - tau'|``.
+    ``labels`` are the bitmasks ``sigma`` (node ``(j, k)`` at bit ``2**j - 1 + k``).
+
+    >>> h = feature_class(2)
+    >>> h.size, h.min_distance, h.diameter
+    (8, Fraction(1, 4), Fraction(3, 4))
+    """
+    n = check_level(n, "n", minimum=1)
+    img = _images(n, n)
+    tau = img - np.arange(1 << n, dtype=np.int64)[None, :]
+    blocks = [[c] for c in range(1 << n)]
+    return FiniteClass.from_table(tau, 1 << n, labels=range(tau.shape[0]), blocks=blocks)
+
+
+@dataclass(frozen=True)
+class OutputTable:
+    """Exact cell tables of the task outputs ``F_{sigma,t} = g_{m,k_t} o h_sigma`` for every sigma.
+
+    ``values[sigma, t, c, :]`` is the output on the level-``n`` cell ``c`` times ``scale``: the
+    value at the
+    left end and the limit at the right end (Sawtooth-Walsh: affine on each cell, slope
+    ``±2^(m+1)``), or the one value (Walsh: constant). Built from the digit-flip form of
+    ``h_sigma`` and the cellwise formulas of THEORY 2.8; :meth:`piecewise` rebuilds one output as
+    a :class:`~exactmtl.piecewise.Piecewise` so that it can be compared with
+    :func:`exactmtl.construction.outputs`.
+
+    >>> tab = output_table(2, 1, [0, 1])
+    >>> tab.values.shape, tab.scale
+    ((8, 2, 4, 2), 2)
+    >>> tab.joint().size, [tab.marginal(t).size for t in range(2)]
+    (8, [4, 8])
+    """
+
+    n: int
+    m: int
+    ks: tuple[int, ...]
+    heads: str
+    level: int
+    scale: int
+    values: np.ndarray = field(repr=False)
+
+    def _blocked(self, arr: np.ndarray) -> FiniteClass:
+        rows = arr.reshape(arr.shape[0], -1)
+        cols = arr.shape[-1]
+        tasks = arr.shape[1]
+        cells = arr.shape[2]
+        # column index of (t, c, r) is (t * cells + c) * cols + r; block = one level-n cell
+        per = 1 << (self.level - self.n)
+        blocks = []
+        for big in range(1 << self.n):
+            blocks.append([(t * cells + c) * cols + r for t in range(tasks)
+                           for c in range(big * per, (big + 1) * per) for r in range(cols)])
+        return FiniteClass.from_table(rows, self.scale, labels=range(rows.shape[0]),
+                                      blocks=blocks)
+
+    def marginal(self, t: int) -> FiniteClass:
+        """The class of task ``t``: ``{g_{m,k_t} o h_sigma : sigma}``."""
+        t = as_exact_int(t, "t", minimum=0, maximum=len(self.ks) - 1)
+        return self._blocked(self.values[:, t:t + 1])
+
+    def joint(self) -> FiniteClass:
+        """The joint class ``{(F_{sigma,1}, ..., F_{sigma,T}) : sigma}`` (max-over-t norm)."""
+        return self._blocked(self.values)
+
+    def piecewise(self, sigma: int, t: int) -> Piecewise:
+        """``F_{sigma,t}`` as an exact Piecewise rebuilt from the table."""
+        sigma = as_exact_int(sigma, "sigma", minimum=0, maximum=self.values.shape[0] - 1)
+        t = as_exact_int(t, "t", minimum=0, maximum=len(self.ks) - 1)
+        row = self.values[sigma, t]
+        size = 1 << self.level
+        knots = [Fraction(c, size) for c in range(size + 1)]
+        polys = []
+        for c in range(size):
+            left = Fraction(int(row[c, 0]), self.scale)
+            right = Fraction(int(row[c, -1]), self.scale)
+            slope = (right - left) * size
+            polys.append((left - slope * knots[c], slope))
+        return Piecewise._linear_trusted(tuple(knots), tuple(_trim_poly(p) for p in polys),
+                                         False)
+
+
+def _trim_poly(p: tuple[Fraction, Fraction]) -> tuple[Fraction, ...]:
+    return p if p[1] else ((p[0],) if p[0] else ())
+
+
+def output_table(n: int, m: int | None, ks: Sequence[int],
+                 heads: str = "sawtooth-walsh") -> OutputTable:
+    """All task outputs of the construction as integer cell tables (every sigma, ``n <= 4``).
+
+    >>> output_table(3, 2, [0, 1, 2, 3]).values.shape
+    (128, 4, 8, 2)
+    """
+    n, m, ks, heads = _check_instance(n, m, ks, heads)
+    level = n  # m <= n: the heads are affine (Walsh: constant) on the level-n cells
+    img = _images(n, n)
+    signs = []
+    for k in ks:  # pal_k(y) = (-1)^(sum_i k_i y_{i+1}); digit i+1 of cell c' is bit level-1-i
+        par = np.zeros_like(img)
+        for i in range(k.bit_length()):
+            if k >> i & 1:
+                par ^= (img >> (level - 1 - i)) & 1
+        signs.append(1 - 2 * par)
+    sign = np.stack(signs, axis=1)  # (sigma, t, cell)
+    if heads == "walsh":
+        return OutputTable(n, m, ks, heads, level, 1, sign[..., None].astype(np.int64))
+    half = 1 << (n - m)  # units of 2^(m - n): 2 S_m - 1 runs from 2r - half to 2r - half + 2
+    left = 2 * (img & (half - 1)) - half
+    vals = np.stack([sign * left[:, None, :], sign * (left[:, None, :] + 2)], axis=-1)
+    return OutputTable(n, m, ks, heads, level, half, vals.astype(np.int64))
+
+
+# --------------------------------------------------------------------------- joint vs separate
+
+ROUTES = ("auto", "brute", "closed")
+
+
+@dataclass(frozen=True)
+class BitsReport:
+    """A code length of the construction with the route that produced it.
+
+    ``kind`` is ``"task"`` (one marginal class), ``"separate"`` (the sum over the tasks; its
+    ``parts`` are the task reports) or ``"joint"``. ``value`` is the exact code length when
+    known, else None and ``lower <= L <= upper``. ``route`` is ``"brute force"`` (every sign
+    pattern enumerated, certified by packing = cover), ``"closed form"`` (an exact formula),
+    ``"bounds"`` (two-sided bounds only) or ``"mixed"`` (separate: tasks by different routes).
+    ``closed`` holds the closed-form bounds when a formula applies (also on the brute-force
+    route, as a cross-check: ``consistent`` is False if the enumeration leaves them).
+    """
+
+    kind: str
+    n: int
+    m: int
+    ks: tuple[int, ...]
+    heads: str
+    eps: Fraction
+    convention: str
+    value: int | None
+    lower: int
+    upper: int
+    route: str
+    source: str
+    closed: tuple[int, int] | None = None
+    parts: tuple[BitsReport, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        return self.value is not None
+
+    @property
+    def consistent(self) -> bool:
+        """False when an enumerated value lies outside the closed-form bounds."""
+        own = self.value is None or self.closed is None or (
+            self.closed[0] <= self.value <= self.closed[1])
+        return own and all(p.consistent for p in self.parts)
+
+    def display(self) -> str:
+        """``"7"`` or ``"[6, 7]"``."""
+        return str(self.value) if self.value is not None else f"[{self.lower}, {self.upper}]"
+
+    def __int__(self) -> int:
+        if self.value is None:
+            raise UndecidedError(
+                f"{self.kind} code length at eps={self.eps} (n={self.n}, m={self.m}, "
+                f"ks={list(self.ks)}, heads={self.heads!r}) is only bounded: "
+                f"{self.lower} <= L <= {self.upper} ({self.source})")
+        return self.value
+
+
+def _closed_reports(n: int, m: int, ks: tuple[int, ...], eps: Fraction, heads: str,
+                    convention: str) -> tuple[list[BitsReport], BitsReport]:
+    """Per-task and joint reports from :func:`exactmtl.closed_forms.code_length_bounds`:
+    0 for ``eps >= 1``, Theorem A below ``delta_min / 2``, Theorem B bounds otherwise (pure
+    Walsh heads: ``rho`` for ``eps < 1``). Imported lazily: closed_forms sits above this module.
+    """
+    from exactmtl.closed_forms import code_length_bounds
+
+    b = code_length_bounds(n, m, ks, eps, heads)
+
+    def one(kind: str, kk: tuple[int, ...], lo: int, hi: int) -> BitsReport:
+        if convention == "N":
+            lo, hi = max(lo, 1), max(hi, 1)
+        return BitsReport(kind, n, m, kk, heads, eps, convention, lo if lo == hi else None, lo,
+                          hi, "closed form" if lo == hi else "bounds", b.source, (lo, hi))
+
+    tasks = [one("task", (k,), lo, hi) for k, (lo, hi) in zip(ks, b.tasks)]
+    return tasks, one("joint", ks, *b.joint)
+
+
+def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
+             route: str) -> tuple[BitsReport, BitsReport]:
+    """(separate, joint) reports for one instance."""
+    n, m, ks, heads = _check_instance(n, m, ks, heads)
+    e = _ZERO if eps is None else _check_eps(eps)
+    conv = _check_convention(convention)
+    if route not in ROUTES:
+        raise InvalidArgument(f"route={route!r} is not a route; expected one of "
+                              f"{', '.join(map(repr, ROUTES))}")
+    if route == "brute" and n > MAX_BRUTE_DEPTH:
+        raise InvalidArgument(f"route='brute' needs n <= {MAX_BRUTE_DEPTH} (every sign pattern "
+                              f"is enumerated); got n={n}")
+    tasks, joint = _closed_reports(n, m, ks, e, heads, conv)
+    if route == "brute" or (route == "auto" and n <= MAX_BRUTE_DEPTH):
+        tab = output_table(n, m, ks, heads)
+        where = f"enumeration of all {tab.values.shape[0]} sign patterns"
+
+        def attempt(cls_: Callable[[], FiniteClass], old: BitsReport) -> BitsReport:
+            try:
+                c = _certify(cls_(), e, conv, DEFAULT_NODE_LIMIT, DEFAULT_MAX_MEMBERS)
+            except UndecidedError:
+                if route == "brute":
+                    raise
+                return old
+            return BitsReport(old.kind, n, m, old.ks, heads, e, conv, c.code_length,
+                              c.code_length, c.code_length, "brute force",
+                              f"{where}: {c.members} members, {c.method}", old.closed)
+
+        tasks = [attempt(lambda t=t: tab.marginal(t), rep) for t, rep in enumerate(tasks)]
+        joint = (BitsReport("joint", n, m, ks, heads, e, conv, tasks[0].value, tasks[0].lower,
+                            tasks[0].upper, tasks[0].route, tasks[0].source, tasks[0].closed)
+                 if len(ks) == 1 else attempt(tab.joint, joint))
+    routes = {t.route for t in tasks}
+    sep_route = routes.pop() if len(routes) == 1 else "mixed"
+    exact = all(t.exact for t in tasks)
+    sep = BitsReport("separate", n, m, ks, heads, e, conv,
+                     sum(t.value for t in tasks) if exact else None,  # type: ignore[misc]
+                     sum(t.lower for t in tasks), sum(t.upper for t in tasks), sep_route,
+                     "sum over the tasks of the marginal code lengths",
+                     None if any(t.closed is None for t in tasks) else
+                     (sum(t.closed[0] for t in tasks), sum(t.closed[1] for t in tasks)),
+                     tuple(tasks))
+    return sep, joint
+
+
+def separate_bits_report(n: int, m: int | None = None, ks: Sequence[int] | None = None,
+                         eps: Any = None, heads: str = "sawtooth-walsh", *,
+                         convention: str = "N0", route: str = "auto") -> BitsReport:
+    """``L_sep(eps) = sum_t L(eps, pi_t C)`` for the construction, with the route taken.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Feature depth.
+    m : int, optional
+        Readout frequency (``m <= n``); default: the least ``m`` with every ``k < 2^m``
+        (Sawtooth-Walsh) or ``n`` (pure Walsh heads).
+    ks : sequence of distinct ints
+        The readout indices ``k_1 .. k_T``.
+    eps : exact number >= 0, optional
+        Default 0: identification (any eps below half the minimum distance gives the same,
+        e.g. every ``0 <= eps < 1`` for pure Walsh heads).
+    heads : {"sawtooth-walsh", "walsh"}
+    convention : {"N0", "N"}
+    route : {"auto", "brute", "closed"}
+        ``"auto"``: enumerate every sign pattern for ``n <= 3`` and for ``n = 4`` (where a
+        cheap certificate exists), closed forms otherwise.
+
+    >>> r = separate_bits_report(n=3, m=2, ks=[0, 1, 2, 3], eps=Fraction(1, 4))
+    >>> r.value, [t.value for t in r.parts], r.route, r.closed
+    (21, [4, 5, 6, 6], 'brute force', (21, 21))
+    >>> separate_bits_report(n=60, m=2, ks=[0, 1], eps=Fraction(1, 8)).display()
+    '[56, 57]'
+    """
+    return _reports(n, m, ks, eps, heads, convention, route)[0]
+
+
+def joint_bits_report(n: int, m: int | None = None, ks: Sequence[int] | None = None,
+                      eps: Any = None, heads: str = "sawtooth-walsh", *,
+                      convention: str = "N0", route: str = "auto") -> BitsReport:
+    """``L_joint(eps) = L(eps, C)`` for the construction, with the route taken.
+
+    Parameters as in :func:`separate_bits_report`.
+
+    >>> r = joint_bits_report(n=3, m=2, ks=[0, 1, 2, 3], eps=Fraction(1, 4))
+    >>> r.value, r.route
+    (7, 'brute force')
+    >>> joint_bits_report(n=60, m=2, ks=[0, 1, 2, 3], route="closed").value == 2**60 - 1
+    True
+    """
+    return _reports(n, m, ks, eps, heads, convention, route)[1]
+
+
+def separate_bits(n: int, m: int | None = None, ks: Sequence[int] | None = None,
+                  eps: Any = None, heads: str = "sawtooth-walsh", *,
+                  convention: str = "N0", route: str = "auto") -> int:
+    """``L_sep(eps)`` of the construction as an int (see :func:`separate_bits_report`).
+
+    Raises :class:`~exactmtl.errors.UndecidedError` (with the bounds) where only two-sided
+    bounds are known.
+
+    >>> separate_bits(n=3, m=2, ks=[0, 1, 2, 3], eps=Fraction(1, 4))
+    21
+    >>> separate_bits(n=3, ks=[5, 6, 7], heads="walsh")
+    12
+    """
+    return int(separate_bits_report(n, m, ks, eps, heads, convention=convention, route=route))
+
+
+def joint_bits(n: int, m: int | None = None, ks: Sequence[int] | None = None,
+               eps: Any = None, heads: str = "sawtooth-walsh", *,
+               convention: str = "N0", route: str = "auto") -> int:
+    """``L_joint(eps)`` of the construction as an int (see :func:`joint_bits_report`).
+
+    >>> joint_bits(n=3, m=2, ks=[0, 1, 2, 3], eps=Fraction(1, 4))
+    7
+    >>> joint_bits(n=3, ks=[5, 6, 7], heads="walsh")
+    7
+    """
+    return int(joint_bits_report(n, m, ks, eps, heads, convention=convention, route=route))
+
+
+def bits_reports(n: int, m: int | None = None, ks: Sequence[int] | None = None,
+                 eps: Any = None, heads: str = "sawtooth-walsh", *, convention: str = "N0",
+                 route: str = "auto") -> tuple[BitsReport, BitsReport]:
+    """``(separate_bits_report(...), joint_bits_report(...))`` computed together (one table).
+
+    >>> sep, joint = bits_reports(3, 1, [0, 1], Fraction(1, 4))
+    >>> sep.value, joint.value
+    (5, 3)
+    """
+    return _reports(n, m, ks, eps, heads, convention, route)
+
+
+def _interval(lo: Any, hi: Any) -> str:
+    return str(lo) if lo == hi else f"[{lo}, {hi}]"
+
+
+def bounds_table(n: int, m: int | None = None, ks: Sequence[int] | None = None,
+                 eps: Any = None, heads: str = "sawtooth-walsh", *, convention: str = "N0",
+                 route: str = "auto") -> str:
+    """The joint/separate table printed by ``exactmtl bounds`` (per-task L, L_sep, L_joint, gap,
+    ratio, and for each value its route: brute force or closed form).
+
+    >>> lines = bounds_table(2, 1, [0, 1]).splitlines()
+    >>> lines[0]
+    'n=2, m=1, ks=[0, 1], heads=sawtooth-walsh, eps=0, convention N0'
+    >>> [" ".join(line.split()[:2]) for line in lines[3:]]
+    ['task k=0', 'task k=1', 'L_sep 5', 'L_joint 3', 'gap 2', 'ratio 5/3']
+    """
+    sep, joint = _reports(n, m, ks, eps, heads, convention, route)
+    T = len(sep.ks)
+    rows = [("quantity", "L", "route", "closed form", "how")]
+    for p in sep.parts:
+        rows.append((f"task k={p.ks[0]}", p.display(), p.route,
+                     "-" if p.closed is None else _interval(*p.closed), p.source))
+    for rep, name in ((sep, "L_sep"), (joint, "L_joint")):
+        rows.append((name, rep.display(), rep.route,
+                     "-" if rep.closed is None else _interval(*rep.closed), rep.source))
+    gap_lo, gap_hi = sep.lower - joint.upper, sep.upper - joint.lower
+    thm = ""
+    below = sep.eps < Fraction(1 << sep.m, 1 << sep.n) or (sep.m == sep.n and sep.eps < 1)
+    if sep.heads == "sawtooth-walsh" and below:
+        thm = (f"; Theorem A (eps < delta_min/2): gap >= (T-1)(2^n - 2^m) = "
+               f"{(T - 1) * ((1 << sep.n) - (1 << sep.m))}")
+    rows.append(("gap", _interval(gap_lo, gap_hi), "-", "-", "L_sep - L_joint" + thm))
+    if joint.lower > 0:
+        ratio = _interval(Fraction(sep.lower, joint.upper), Fraction(sep.upper, joint.lower))
+    else:
+        ratio = "undefined (L_joint = 0)" if joint.upper == 0 else "-"
+    rows.append(("ratio", ratio, "-", "-", f"L_sep / L_joint (at most T = {T})"))
+    head = (f"n={sep.n}, m={sep.m}, ks={list(sep.ks)}, heads={sep.heads}, eps={sep.eps}, "
+            f"convention {sep.convention}")
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [head]
+    for k, r in enumerate(rows):
+        lines.append("  ".join(v.ljust(w) for v, w in zip(r[:4], widths)) + "  " + r[4])
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  ---")
+    return "\n".join(line.rstrip() for line in lines)

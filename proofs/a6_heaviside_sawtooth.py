@@ -1,0 +1,63 @@
+"""A6 -- the sawtooth is a one-hidden-layer Heaviside network with a linear skip.
+
+Statement   S_k(x) = 2^k x - sum_{i=1}^{2^k - 1} H(x - i 2^-k) on [0, 1), with H(0) = 1. With
+            H(0) = 0 instead, the two sides differ exactly at the 2^k - 1 thresholds.
+Check       heaviside_sawtooth_network(k) (2^k - 1 Heaviside neurons, skip weight 2^k) is
+            compiled exactly and compared with sawtooth(k) by equal() (SPEC A.3 verdict:
+            "everywhere"); the H(0) = 0 network gives "except_finite" with exceptional set
+            exactly {i 2^-k : 1 <= i < 2^k}; the compiled values agree with the exact forward
+            pass at every breakpoint and at the midpoints of the pieces (k <= 8).
+Range       k <= 12 by default, k <= 20 with --full.
+Falsifier   one threshold moved by 2^-20: the check must report the interval where they differ.
+Source      SPEC C (A6), A.8, B.7; THEORY-main 2.5 (shallow form of S_m).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from exactmtl import Network, equal, heaviside_sawtooth_network, sawtooth
+from exactmtl.proofcheck import Claim, expect, expect_equal, expect_true, progress
+
+CLAIM = Claim("A6", "S_k = 2^k x - sum H(x - i 2^-k) on [0, 1)")
+
+
+def _check(net: Network, k: int) -> None:
+    f = net.to_piecewise(closed=False)
+    expect_true(equal(f, sawtooth(k)), "network != S_k", k=k)
+
+
+def check_sawtooth_networks(full: bool = False) -> dict:
+    top = 20 if full else 12
+    for k in progress(range(top + 1), "orders"):
+        net = heaviside_sawtooth_network(k)
+        size = net.size()
+        expect_equal(size.neurons, (1 << k) - 1 if k else 0, "neuron count", k=k)
+        _check(net, k)
+    return {"orders": top}
+
+
+def check_exact_evaluation() -> None:
+    for k in range(1, 9):
+        net = heaviside_sawtooth_network(k)
+        f = net.to_piecewise(closed=False)
+        pts = list(f.knots[:-1]) + [(u + v) / 2 for u, v in zip(f.knots, f.knots[1:])]
+        for x in pts:
+            expect_equal(f(x), net(x), "compiled value != forward pass", k=k, x=x)
+
+
+def check_value_at_zero_matters() -> None:
+    for k in range(1, 9):
+        net = heaviside_sawtooth_network(k)
+        left = Network(net.layers, h0=0)
+        r = equal(left.to_piecewise(closed=False), sawtooth(k))
+        expect(r.verdict == "except_finite", f"H(0)=0 verdict {r.verdict}", k=k)
+        expect_equal(r.exceptions, frozenset(Fraction(i, 1 << k) for i in range(1, 1 << k)),
+                     "exceptional set", k=k)
+
+
+def falsify_threshold_moved() -> None:
+    k = 6
+    net = heaviside_sawtooth_network(k)
+    moved = net.replace_bias(0, 20, net.layers[0].biases[20] - Fraction(1, 2**20))
+    _check(moved, k)
