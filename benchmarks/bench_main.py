@@ -9,10 +9,10 @@ largest n that finished within the budget and its time. Checks:
 * code length by enumeration: L_sep and L_joint of all 2^(2^n - 1) sign patterns below
   delta_min / 2 (K = {0..3} cap [0, 2^m), m = min(n, 2)); certified "separated";
 * code-length curve: the certified L(eps) curve of the joint class at every threshold;
-* feature forms: digit-flip feature == Rademacher-Haar series (random sigma), exact equality;
+* feature forms: digit-flip feature == Haar series built term by term (random sigma), exact
+  equality;
 * Gram of outputs: Gram(F_sigma) == I/3 (random sigma, m = min(n, 2), K = {0..3});
-* closed forms at n = 60: Theorem A/B for joint and separate bits (and the construction
-  engineer's closed forms when exactmtl.closed_forms exists), timed per call.
+* closed forms at n = 60: Theorem A/B for joint and separate bits, timed per call.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 import sympy
 
 import exactmtl
-from exactmtl import Piecewise, equal, gram, haar, sawtooth, walsh
+from exactmtl import equal, feature, gram, outputs
 from exactmtl.coding import bits_reports, code_length_curve, output_table
 
 
@@ -49,45 +49,18 @@ def bench_curve(n: int) -> str:
     return f"{len(curve)} segments"
 
 
-def _digit_flip_feature(sigma: int, n: int) -> Piecewise:
-    try:
-        from exactmtl.construction import feature
-    except ImportError:
-        return exactmtl.feature_network(sigma, n).to_piecewise(closed=False)
-    return feature(sigma, n=n)
-
-
-def _haar_series(sigma: int, n: int) -> Piecewise:
-    h = Piecewise.identity()
-    for j in range(n):
-        for k in range(2 ** j):
-            if sigma >> (2 ** j - 1 + k) & 1:
-                h = h + haar(j, k) * Fraction(1, 2 ** (j + 1))
-    return h
-
-
 def bench_feature_forms(n: int) -> str:
-    rng = random.Random(n)
-    sigma = rng.getrandbits(2 ** n - 1)
-    ok = bool(equal(_digit_flip_feature(sigma, n), _haar_series(sigma, n)))
+    sigma = random.Random(n).getrandbits(2 ** n - 1)
+    ok = bool(equal(feature(sigma, n), feature(sigma, n, form="haar")))
     if not ok:
         raise AssertionError(f"feature forms differ at n={n}")
     return "equal"
 
 
-def _outputs(sigma: int, n: int, m: int, ks: list[int]) -> list[Piecewise]:
-    try:
-        from exactmtl.construction import outputs
-    except ImportError:  # the definitions, from bases and the feature network
-        h = _digit_flip_feature(sigma, n)
-        return [(walsh(k) * (2 * sawtooth(m) - 1)).compose(h) for k in ks]
-    return outputs(sigma, n=n, m=m, ks=ks)
-
-
 def bench_gram(n: int) -> str:
     m, ks = _tasks(n)
     sigma = random.Random(n).getrandbits(2 ** n - 1)
-    g = gram(_outputs(sigma, n, m, ks))
+    g = gram(outputs(sigma, n=n, m=m, ks=ks))
     if g != sympy.eye(len(ks)) / 3:
         raise AssertionError(f"Gram != I/3 at n={n}")
     return "I/3"
@@ -106,8 +79,6 @@ def _sweep(name: str, func: Callable[[int], str], budget: float, cap: int) -> tu
         start = time.perf_counter()
         try:
             detail = func(n)
-        except ImportError as exc:
-            return name, None, None, f"skipped: {exc}"
         except (exactmtl.InvalidArgument, exactmtl.UndecidedError) as exc:
             note = f"n={n}: {str(exc)[:60]}"
             break

@@ -24,7 +24,7 @@ __all__ = [
 
 
 def _float_hint(value: Any) -> str:
-    text = repr(float(value))
+    text = repr(float(value))  # float ok: only formats the refused input for the message
     return f"pass Fraction({text!r}) or sympy.Rational({text!r}) for an exact value"
 
 
@@ -117,11 +117,17 @@ def as_exact_int(value: Any, name: str, *, minimum: int | None = None,
     Traceback (most recent call last):
     ...
     exactmtl.errors.InvalidArgument: k=-1 must be an integer >= 0
+    >>> as_exact_int(2.0, "k")
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InexactInputError: k=2.0 is a float; expected an integer (pass the int 2)
     """
     if isinstance(value, bool):
         raise InvalidArgumentType(f"{name}={value!r} is a bool; expected an integer")
     if isinstance(value, float):
-        raise InexactInputError(f"{name}={value!r} is a float; expected an integer")
+        hint = (f"pass the int {int(value)}" if value.is_integer()
+                else "pass an int")
+        raise InexactInputError(f"{name}={value!r} is a float; expected an integer ({hint})")
     if not isinstance(value, int):
         frac = as_exact(value, name)
         if frac.denominator != 1:
@@ -138,12 +144,28 @@ def as_exact_int(value: Any, name: str, *, minimum: int | None = None,
 
 
 def check_level(value: Any, name: str = "level", *, minimum: int = 0) -> int:
-    """A dyadic level: an integer >= ``minimum``."""
+    """A dyadic level: an integer >= ``minimum``.
+
+    >>> check_level(3)
+    3
+    >>> check_level(Fraction(1, 2), "n")
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: n=1/2 is not an integer; expected an integer
+    """
     return as_exact_int(value, name, minimum=minimum)
 
 
 def check_index(value: Any, name: str, bound: int, *, context: str = "") -> int:
-    """An index in ``range(bound)``; ``context`` explains where the bound comes from."""
+    """An index in ``range(bound)``; ``context`` explains where the bound comes from.
+
+    >>> check_index(3, "m", 8)
+    3
+    >>> check_index(8, "m", 8, context="level=3 has 8 functions")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: m=8 is out of range; expected 0 <= m < 8 (level=3 ...)
+    """
     idx = as_exact_int(value, name, minimum=0)
     if idx >= bound:
         extra = f" ({context})" if context else ""

@@ -307,6 +307,14 @@ class ScaledPiecewise:
                               "supported; compare the bases")
 
     def to_sympy(self, x: Any = None, **kw: Any) -> Any:
+        """The sympy expression ``factor * base.to_sympy(x)``.
+
+        >>> import sympy
+        >>> x = sympy.Symbol("x")
+        >>> e = haar(1, 0, normalized=True).to_sympy(x, form="heaviside")
+        >>> [e.subs(x, sympy.Rational(t, 8)) for t in (1, 3, 5)]
+        [sqrt(2), -sqrt(2), 0]
+        """
         return self.factor * self.base.to_sympy(x, **kw)
 
     def __repr__(self) -> str:

@@ -1,13 +1,25 @@
 """Command line: ``exactmtl check | list | bounds`` (and ``python -m exactmtl``).
 
-Exit codes: 0 every claim holds, 1 a claim failed or errored, 2 usage error.
+``exactmtl check [PATHS] [-k ID] [--full] [--json FILE]`` prints one line per claim (ok, FAIL
+with the failing case, or ERROR), then a summary. Exit codes: 0 every claim holds, 1 a claim
+failed or errored (a proof file that cannot be loaded is an ERROR), 2 usage error (unknown
+flag, a path that is not a proof file or folder, ``-k`` matching nothing, an unwritable
+``--json`` target).
+
+>>> main(["check", "proofs/a9_centred_waves.py"])  # doctest: +ELLIPSIS
+A9  ok     centred triangle waves: orthogonal, norm^2 1/12  (... s)
+1 claims: 1 ok, 0 failed, 0 errors (2 steps; 1/1 falsifiers rejected; default ranges)
+0
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from exactmtl.errors import InvalidArgument
 
@@ -15,12 +27,18 @@ __all__ = ["main"]
 
 
 class _Status:
-    """Progress on stderr: one rewritten line on a terminal, silent otherwise."""
+    """Progress on stderr for long runs.
 
-    def __init__(self, stream) -> None:
+    On a terminal: one line, rewritten in place. Elsewhere (CI logs, pipes): a plain line
+    at most every ``heartbeat`` seconds, so a long run is visibly alive without flooding the log.
+    """
+
+    def __init__(self, stream, heartbeat: float = 15.0) -> None:
         self.stream = stream
         self.tty = stream.isatty()
         self.width = 0
+        self.heartbeat = heartbeat
+        self.last = time.monotonic()
 
     def __call__(self, message: str) -> None:
         if self.tty:
@@ -28,27 +46,56 @@ class _Status:
             self.stream.write("\r" + text.ljust(self.width))
             self.stream.flush()
             self.width = len(text)
+            return
+        now = time.monotonic()
+        if now - self.last >= self.heartbeat:
+            self.last = now
+            self.stream.write(f"... {message[:120]}\n")
+            self.stream.flush()
 
     def clear(self) -> None:
         if self.tty and self.width:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
             self.width = 0
+        self.last = time.monotonic()
+
+
+def _json_target_problem(path: str) -> str | None:
+    """Why ``--json path`` cannot be written (checked before a long run), or None."""
+    target = Path(path)
+    if target.is_dir():
+        return f"--json {path!r} is a directory; expected a file name"
+    parent = target.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"--json {path!r}: {str(parent)!r} is not a directory"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"--json {path!r}: the directory {str(parent)!r} is not writable"
+    return None
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from exactmtl.proofcheck import discover, run_all, select, write_report
+    from exactmtl.proofcheck import broken_result, discover, run_all, select, write_report
 
+    if args.json:
+        problem = _json_target_problem(args.json)
+        if problem:
+            print(f"exactmtl check: {problem}", file=sys.stderr)
+            return 2
+    broken: list = []
     try:
-        proofs = select(discover(args.paths), args.k)
+        proofs = select(discover(args.paths, broken=broken), args.k)
     except InvalidArgument as exc:
         print(f"exactmtl check: {exc}", file=sys.stderr)
         return 2
-    if not proofs:
+    broken = select(broken, args.k)
+    if not proofs and not broken:
         print(f"exactmtl check: no claim matches -k {' '.join(args.k or [])}", file=sys.stderr)
         return 2
     status = _Status(sys.stderr)
-    width = max(len(p.id) for p in proofs)
+    width = max(len(p.id) for p in [*proofs, *broken])
 
     def show(result) -> None:
         status.clear()
@@ -60,16 +107,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"{'':<{width}}  {problem.kind} {problem.name}: {problem.message}"
                   + (f" [{where}]" if where else ""), flush=True)
 
-    results = run_all(proofs, full=args.full, report=status, on_result=show)
+    results = []
+    for b in broken:
+        results.append(broken_result(b))
+        show(results[-1])
+    results += run_all(proofs, full=args.full, report=status, on_result=show)
     status.clear()
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "FAIL", "ERROR")}
-    steps = sum(len(r.steps) for r in results)
-    falsifiers = sum(1 for r in results for s in r.steps if s.kind == "falsifier")
+    steps = [s for r in results for s in r.steps]
+    falsifiers = [s for s in steps if s.kind == "falsifier"]
+    rejected = sum(s.status == "ok" for s in falsifiers)
     print(f"{len(results)} claims: {counts['ok']} ok, {counts['FAIL']} failed, "
-          f"{counts['ERROR']} errors ({steps} steps, {falsifiers} falsifiers rejected "
-          f"or reported; {'full' if args.full else 'default'} ranges)")
+          f"{counts['ERROR']} errors ({len(steps)} steps; {rejected}/{len(falsifiers)} "
+          f"falsifiers rejected; {'full' if args.full else 'default'} ranges)")
     if args.json:
-        write_report(results, args.json, full=args.full)
+        try:
+            write_report(results, args.json, full=args.full)
+        except OSError as exc:
+            print(f"exactmtl check: cannot write --json {args.json!r}: {exc}", file=sys.stderr)
+            return 2
         print(f"report written to {args.json}")
     return 0 if counts["ok"] == len(results) else 1
 
@@ -170,7 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code (argparse usage errors exit with 2).
+
+    >>> main(["list", "-k", "A9"])
+    A9     centred triangle waves: orthogonal, norm^2 1/12
+    0
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args))

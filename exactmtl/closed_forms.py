@@ -650,17 +650,21 @@ def coverage(max_brute_n: int = 4) -> list[dict[str, Any]]:
         {"claim": "Theorem A counts", "n": f"1..{max_brute_n}", "route": "brute force",
          "how": "distinct integer cell tables over all sigma (M22)"},
         {"claim": "Theorem A counts", "n": f">= {max_brute_n + 1}", "route": "closed form only",
-         "how": "formula; random-sigma injectivity samples (M22)"},
+         "how": "formula (proof via the cellwise structure, checked exactly by M20 for n <= 4)"},
         {"claim": "Theorem A delta_min", "n": "1..3", "route": "brute force",
-         "how": "all pairs (M22)"},
+         "how": "all pairs, attained at a left cell endpoint (M22)"},
+        {"claim": "Theorem A delta_min", "n": ">= 4", "route": "closed form only",
+         "how": "formula"},
         {"claim": "Theorem A lengths", "n": f"1..{max_brute_n}", "route": "brute force",
          "how": "certified packing = cover (coding, M25)"},
         {"claim": "Theorem B", "n": "1..3", "route": "brute force",
          "how": "all eps in 2^-6 Z (coding, M25)"},
         {"claim": "Corollary C", "n": "infinite", "route": "closed form only",
          "how": "Theorem B at n = oo; sympy limit -> T"},
-        {"claim": "pure Walsh heads", "n": "1..3", "route": "brute force",
-         "how": "counts of distinct tables (M21, tests)"},
+        {"claim": "pure Walsh heads", "n": "1..4", "route": "brute force",
+         "how": "counts of distinct tables (M22; n = 4: single k and pairs)"},
+        {"claim": "pure Walsh heads", "n": ">= 5", "route": "closed form only",
+         "how": "2^rho; L_sep = (4^n - 1)/3 for the readouts 1..2^n - 1 to n = 60 (M25)"},
     ]
 
 
@@ -695,7 +699,13 @@ def joint_vs_separate(n: int = 3, m: int | None = 2, ks: Sequence[Any] = (0, 1, 
     elif n <= 4:
         from exactmtl.coding import bits_reports
 
-        s_rep, j_rep = bits_reports(n, m, raw, e, heads, route="brute")
+        try:
+            s_rep, j_rep = bits_reports(n, m, raw, e, heads, route="brute")
+        except UndecidedError as exc:
+            raise UndecidedError(
+                f"eps={e} (n={n}, m={m}, ks={list(raw)}): the enumeration is undecided ({exc}); "
+                f"Theorem B gives L_sep in {list(bounds.separate)}, L_joint in "
+                f"{list(bounds.joint)}") from None
         sep, joint = s_rep.value, j_rep.value
         how = "exhaustive enumeration (packing = cover)"
     else:

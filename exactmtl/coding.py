@@ -1261,6 +1261,13 @@ def _check_instance(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tupl
     ks = list(ks)
     if not ks:
         raise InvalidArgument("ks=[] is empty; expected at least one readout index")
+    if any(isinstance(k, tuple) for k in ks):  # (m, k) pairs: one frequency (head_family)
+        from exactmtl.construction import head_family  # lazy: construction sits above
+
+        fam_m, ks = head_family(ks)
+        if m is not None and check_level(m, "m") != fam_m:
+            raise InvalidArgument(f"m={m} differs from the heads' frequency m={fam_m}")
+        m = fam_m
     raw = tuple(as_exact_int(k, f"ks[{i}]", minimum=0) for i, k in enumerate(ks))
     if m is None:
         m = n if heads == "walsh" else max(raw).bit_length()

@@ -16,7 +16,8 @@ the paper).
   :func:`inverse_feature`); the sup distance by the tree recursion (:func:`feature_distance`).
 * **Heads** ``g_{m,k} = pal_k (2 S_m - 1)``, ``k < 2^m`` (:func:`sawtooth_walsh`), and the
   variant pure Walsh heads ``pal_k`` (:func:`walsh_head`); one frequency ``m`` per family
-  (:func:`head_family`: heads of different ``m`` are not orthogonal).
+  (:func:`head_family`: one ``m`` per family; ``<g_{a,k}, g_{b,l}> = delta_kl 2^-|a-b| / 3``,
+  so heads of different ``m`` with the same ``k`` are not orthogonal).
 * **Outputs** ``F_{sigma,t} = g_{m,k_t} o h_sigma`` (:func:`outputs`) and their exact integer
   cell tables (:func:`output_cells`), the cellwise structure ``F = omega(u) (2 h_{sigma_u} - 1)``
   (:func:`sign_pattern`, :func:`subtree_sigma`) and ``rho(K)`` (:func:`rho`).
@@ -75,6 +76,7 @@ __all__ = [
     "sigma_nodes",
     "sign_pattern",
     "subtree_sigma",
+    "unshifted_feature",
     "walsh_head",
 ]
 
@@ -324,6 +326,25 @@ def feature(sigma: Any, n: int, form: str = "digit-flip") -> Piecewise:
         f"{', '.join(map(repr, FEATURE_FORMS))}")
 
 
+def unshifted_feature(sigma: Any, n: int) -> Piecewise:
+    """The rejected alternative A4 of THEORY-main 2.9: the Haar series without the ``+x`` term,
+    ``1/2 + sum sigma_{j,k} 2^-(j+2) psi_{j,k}`` (brought into [0, 1)).
+
+    It is not measure preserving, so composing heads with it breaks orthogonality; the proofs use
+    it as the falsifying input of M13 and M19.
+
+    >>> g = unshifted_feature("1", 1)
+    >>> g(Fraction(0)), g(Fraction(1, 2))
+    (Fraction(3, 4), Fraction(1, 4))
+    """
+    n = check_level(n, "n")
+    f = Piecewise.constant(Fraction(1, 2))
+    for (j, k), bit in sigma_nodes(sigma, n).items():
+        if bit:
+            f = f + haar(j, k) * Fraction(1, 2 ** (j + 2))
+    return f
+
+
 def feature_haar_coefficients(sigma: Any, n: int, normalized: bool = False) -> dict:
     """The Haar coefficients of ``h_sigma - id``: ``{(j, k): sigma_{j,k} 2^-(j+1)}``.
 
@@ -492,9 +513,12 @@ def head(m: int, k: int, heads: str = "sawtooth-walsh") -> Piecewise:
 def head_family(specs: Iterable[Any]) -> tuple[int, tuple[int, ...]]:
     """Validate a family of Sawtooth-Walsh heads given as ``(m, k)`` pairs; return ``(m, ks)``.
 
-    Refuses heads of different frequencies ``m``: they are not orthogonal
-    (``<g_{1,0}, g_{2,0}> = 1/6``), so a T-task family uses one ``m`` and ``T <= 2^m``
-    distinct indices.
+    Refuses heads of different frequencies ``m``. Exactly,
+    ``<g_{a,k}, g_{b,l}> = delta_kl 2^-|a-b| / 3`` (lemma M17): heads with the same ``k`` at
+    two frequencies are never orthogonal (``<g_{1,0}, g_{2,0}> = 1/6``); heads with distinct
+    ``k`` happen to be orthogonal across frequencies, but the construction (the cellwise
+    structure of THEORY-main 2.8, Theorems A and B) is stated for one ``m``, so a T-task family
+    uses one ``m`` and ``T <= 2^m`` distinct indices.
 
     >>> head_family([(2, 0), (2, 3)])
     (2, (0, 3))
@@ -514,10 +538,24 @@ def head_family(specs: Iterable[Any]) -> tuple[int, tuple[int, ...]]:
     ms = sorted({m for m, _ in pairs})
     if len(ms) > 1:
         a, b = ms[0], ms[1]
-        ip = _cross_inner(a, b)
+        by_k: dict[int, list[int]] = {}
+        for m_, k_ in pairs:
+            by_k.setdefault(k_, []).append(m_)
+        clash = next(((k_, sorted(v)) for k_, v in sorted(by_k.items()) if len(set(v)) > 1),
+                     None)
+        if clash is not None:
+            k_, (a2, b2) = clash[0], clash[1][:2]
+            why = (f"heads of different m are not orthogonal: <g_({a2},{k_}), g_({b2},{k_})> = "
+                   f"{_cross_inner(a2, b2, k_)} (in general <g_(a,k), g_(b,l)> = "
+                   "delta_kl 2^-|a-b| / 3)")
+        else:
+            why = (f"heads of different m are not orthogonal in general (<g_({a},0), "
+                   f"g_({b},0)> = {_cross_inner(a, b, 0)}; exactly <g_(a,k), g_(b,l)> = "
+                   "delta_kl 2^-|a-b| / 3, so these heads with distinct k are orthogonal), "
+                   "and the construction (cellwise structure, Theorems A and B) is stated for "
+                   "one m")
         raise InvalidArgument(
-            f"heads={pairs} mix the readout frequencies m={a} and m={b}: heads of different m "
-            f"are not orthogonal (<g_({a},0), g_({b},0)> = {ip}), so a family of orthogonal "
+            f"heads={pairs} mix the readout frequencies m={a} and m={b}: {why}; a family of "
             "tasks uses one m and distinct k < 2**m")
     m = ms[0]
     ks = tuple(_check_k(k, f"heads[{i}][1] (k)", m, "sawtooth-walsh")
@@ -526,10 +564,11 @@ def head_family(specs: Iterable[Any]) -> tuple[int, tuple[int, ...]]:
     return m, ks
 
 
-def _cross_inner(a: int, b: int) -> Fraction:
+def _cross_inner(a: int, b: int, k: int = 0) -> Fraction:
+    """``<g_{a,k}, g_{b,k}>`` computed exactly (``= 2^-|a-b| / 3``)."""
     from exactmtl.piecewise import inner
 
-    return inner(_sawtooth_walsh(a, 0), _sawtooth_walsh(b, 0))
+    return inner(_sawtooth_walsh(a, k), _sawtooth_walsh(b, k))
 
 
 def _check_distinct(ks: Sequence[int]) -> None:

@@ -32,7 +32,7 @@ from fractions import Fraction
 from typing import Any
 
 from exactmtl._validate import as_exact_int, check_level
-from exactmtl.construction import sigma_bits
+from exactmtl.construction import head_family, sigma_bits
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.networks import Network
 
@@ -93,6 +93,10 @@ def feature_network(sigma: Any, n: int) -> Network:
 def _check_tasks(ks: Any, m: int) -> tuple[int, ...]:
     if isinstance(ks, (str, bytes)) or not isinstance(ks, Sequence):
         raise InvalidArgumentType(f"ks={ks!r} must be a list of readout indices")
+    if any(isinstance(k, tuple) for k in ks):  # (m, k) pairs: one frequency (head_family)
+        fam_m, ks = head_family(ks)
+        if fam_m != m:
+            raise InvalidArgument(f"m={m} differs from the heads' frequency m={fam_m}")
     out = tuple(as_exact_int(k, f"ks[{i}]", minimum=0, maximum=(1 << m) - 1)
                 for i, k in enumerate(ks))
     if not out:

@@ -218,7 +218,11 @@ class GridFunction:
 
     @classmethod
     def constant(cls, c: Any, level: int = 0) -> GridFunction:
-        """The constant dyadic ``c`` on the level-``level`` grid."""
+        """The constant dyadic ``c`` on the level-``level`` grid.
+
+        >>> GridFunction.constant(Fraction(3, 4), 1).values.tolist()
+        [Fraction(3, 4), Fraction(3, 4)]
+        """
         level = check_level(level, "level")
         return cls.from_values([as_exact(c, "c")] * (1 << level))
 
@@ -356,7 +360,11 @@ class GridFunction:
         return Fraction(int(self._num[cell]), 1 << self._exp)
 
     def refine(self, level: int) -> GridFunction:
-        """The same function on the finer grid ``level >= self.level``."""
+        """The same function on the finer grid ``level >= self.level``.
+
+        >>> GridFunction(1, [1, 2]).refine(2).numerators.tolist()
+        [1, 1, 2, 2]
+        """
         level = check_level(level, "level")
         if level < self._level:
             raise InvalidArgument(
@@ -459,7 +467,11 @@ class GridFunction:
         return Fraction(total, 1 << (self._exp + self._level))
 
     def inner(self, other: GridFunction) -> Fraction:
-        """``<f, g> = ∫_0^1 f g`` exactly (int64 dot product when a bit bound allows it)."""
+        """``<f, g> = ∫_0^1 f g`` exactly (int64 dot product when a bit bound allows it).
+
+        >>> GridFunction(2, [1, 2, 3, 4]).inner(GridFunction.walsh(1, 2))
+        Fraction(-1, 1)
+        """
         g = self._coerce(other)
         if g is None:
             raise InvalidArgumentType(
@@ -473,7 +485,11 @@ class GridFunction:
         return Fraction(total, 1 << (self._exp + g._exp + level))
 
     def sup_norm(self) -> Fraction:
-        """``max |f|`` (a step function attains its sup on [0, 1))."""
+        """``max |f|`` (a step function attains its sup on [0, 1)).
+
+        >>> GridFunction(2, [1, -6, 3, 4], exponent=2).sup_norm()
+        Fraction(3, 2)
+        """
         return Fraction(max(abs(int(self._num.max())), abs(int(self._num.min()))),
                         1 << self._exp)
 
@@ -576,6 +592,10 @@ class GramMatrix:
 
     ``method`` says how it was formed (``"walsh"`` / ``"haar"``: sparse product of exact
     spectra; ``"dense"``: integer matrix product), ``path`` the integer arithmetic used.
+
+    >>> g = haar_system(2).gram("dense")
+    >>> g.shape, g.method, g.path, g.values.tolist()[2]
+    ((4, 4), 'dense', 'int64', [0, 0, Fraction(1, 2), 0])
     """
 
     numerators: np.ndarray = field(repr=False)
@@ -585,18 +605,37 @@ class GramMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(K, K)``.
+
+        >>> walsh_system(3).gram().shape
+        (8, 8)
+        """
         return self.numerators.shape  # type: ignore[return-value]
 
     @property
     def values(self) -> np.ndarray:
-        """Exact entries (ints if all integral, else Fractions)."""
+        """Exact entries (ints if all integral, else Fractions).
+
+        >>> walsh_system(1).gram().values.tolist()
+        [[1, 0], [0, 1]]
+        """
         return _exact_values(self.numerators, self.denominator)
 
     def entry(self, i: int, j: int) -> Fraction:
+        """The exact entry ``<f_i, f_j>``.
+
+        >>> haar_system(2).gram().entry(3, 3)
+        Fraction(1, 2)
+        """
         return Fraction(int(self.numerators[i, j]), self.denominator)
 
     def mismatch(self, diagonal: Any = 1) -> tuple[int, int, Fraction] | None:
-        """First entry differing from ``diagonal * I`` (``diagonal=None``: off-diagonal only)."""
+        """First entry differing from ``diagonal * I`` (``diagonal=None``: off-diagonal only).
+
+        >>> g = haar_system(2).gram()
+        >>> g.mismatch(1), g.mismatch(None)
+        ((2, 2, Fraction(1, 2)), None)
+        """
         num = self.numerators
         target = np.zeros(num.shape, dtype=object if num.dtype == object else np.int64)
         if diagonal is not None:
@@ -614,11 +653,21 @@ class GramMatrix:
         return i, j, self.entry(i, j)
 
     def is_identity(self) -> bool:
-        """Exactly the identity matrix?"""
+        """Exactly the identity matrix?
+
+        >>> walsh_system(4).gram().is_identity(), haar_system(2).gram().is_identity()
+        (True, False)
+        """
         return self.mismatch(1) is None
 
     def to_sympy(self) -> Any:
-        """A sympy Matrix of Rationals (small systems; for display and interop)."""
+        """A sympy Matrix of Rationals (small systems; for display and interop).
+
+        >>> haar_system(1).gram().to_sympy()
+        Matrix([
+        [1, 0],
+        [0, 1]])
+        """
         import sympy
 
         den = self.denominator
@@ -632,6 +681,10 @@ class OrthogonalityVerdict:
 
     ``certificate`` records what was computed (method, arithmetic path, the spectral indices);
     ``counterexample`` is ``{"i": .., "j": .., "inner": <f_i, f_j>}`` when it fails.
+
+    >>> v = haar_system(3).is_orthonormal()
+    >>> bool(v), v.method, v.counterexample
+    (False, 'haar-spectrum', {'i': 2, 'j': 2, 'inner': Fraction(1, 2)})
     """
 
     holds: bool
@@ -707,7 +760,14 @@ class GridSystem:
 
     @classmethod
     def from_functions(cls, functions: Iterable[Any], level: int | None = None) -> GridSystem:
-        """Stack GridFunctions (or step Piecewise functions) on their common finest grid."""
+        """Stack GridFunctions (or step Piecewise functions) on their common finest grid.
+
+        >>> from exactmtl.piecewise import Piecewise
+        >>> S = GridSystem.from_functions([GridFunction(1, [1, -1]),
+        ...                                Piecewise.step([Fraction(1, 4)], [Fraction(1, 2), 0])])
+        >>> S.level, S.exponent, S.numerators.tolist()
+        (2, 1, [[2, 2, -2, -2], [1, 0, 0, 0]])
+        """
         fs = [f if isinstance(f, GridFunction) else GridFunction.from_piecewise(f)
               for f in functions]
         if not fs:
@@ -755,7 +815,12 @@ class GridSystem:
 
     # ----------------------------------------------------------------- spectra
     def spectra(self, basis: str = "walsh") -> TransformResult:
-        """Exact Walsh (Hadamard order) or Haar spectra of all rows, with the arithmetic path."""
+        """Exact Walsh (Hadamard order) or Haar spectra of all rows, with the arithmetic path.
+
+        >>> r = GridSystem(2, [[1, 2, 3, 4]]).spectra()
+        >>> r.values.tolist(), r.path
+        ([[10, -2, -4, 0]], 'int64')
+        """
         basis = _check_basis(basis)
         out, path, _ = _row_transform(self._num, self._level, basis)
         if basis == "walsh":

@@ -102,75 +102,32 @@ def exact_equal(a: Any, b: Any) -> bool | None:
         return None
 
 
-def _arb(expr: Any) -> Any:
-    """A python-flint ``arb`` ball containing the sympy number ``expr`` (Rational, pi, E,
-    Add, Mul, integer and half-integer powers); ValueError for anything else."""
-    import flint
-    import sympy
-
-    if isinstance(expr, sympy.Rational):
-        return flint.arb(flint.fmpq(int(expr.p), int(expr.q)))
-    if expr is sympy.pi:
-        return flint.arb.pi()
-    if expr is sympy.E:
-        return flint.arb(1).exp()
-    if isinstance(expr, sympy.Add):
-        out = flint.arb(0)
-        for a in expr.args:
-            out += _arb(a)
-        return out
-    if isinstance(expr, sympy.Mul):
-        out = flint.arb(1)
-        for a in expr.args:
-            out *= _arb(a)
-        return out
-    if isinstance(expr, sympy.Pow) and isinstance(expr.exp, sympy.Rational):
-        base, e = _arb(expr.base), expr.exp
-        if e.q == 1:
-            return base ** int(e.p)
-        if e.q == 2:
-            return base.sqrt() ** int(e.p)
-    raise ValueError(f"cannot enclose {expr}")
-
-
 def exact_sign(value: Any, max_prec: int = 4096) -> int:
     """The sign (-1, 0, 1) of an exact real number, decided rigorously.
 
-    Rationals: directly. Otherwise a python-flint ball enclosure (precision doubled from 64
-    bits, set locally and restored) decides the sign once the ball excludes 0; if it does not
-    at 64 bits, the value is 0 iff its minimal polynomial is x. Raises ``UndecidedError`` if
+    Rationals: directly. Otherwise :func:`exactmtl.certified.compare` with 0 (python-flint ball
+    enclosures, precision doubled from 64 bits, set locally and restored; if the first ball does
+    not exclude 0, the value is 0 iff its minimal polynomial is x). Raises ``UndecidedError`` if
     neither decides.
 
     >>> import sympy
     >>> exact_sign(sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(10)), exact_sign(Fraction(-1, 3))
     (-1, -1)
     """
-    import flint
-
     from exactmtl.errors import UndecidedError
 
     v = exact_value(value, "value")
     if isinstance(v, Fraction):
         return (v > 0) - (v < 0)
-    old = flint.ctx.prec
+    from exactmtl.certified import compare  # the float/ball zone, imported only when needed
+
     try:
-        prec = 64
-        while prec <= max_prec:
-            if prec == 128 and exact_equal(v, 0):  # the ball did not exclude 0 at 64 bits
-                return 0
-            flint.ctx.prec = prec
-            try:
-                ball = _arb(v)
-            except ValueError:
-                break
-            if ball > 0:
-                return 1
-            if ball < 0:
-                return -1
-            prec *= 2
-    finally:
-        flint.ctx.prec = old
-    raise UndecidedError(f"value={v}: sign not decided (precision <= {max_prec} bits)")
+        verdict = compare(v, 0, max_prec=max_prec).verdict
+    except (ValueError, TypeError):  # an expression the enclosure code does not support
+        verdict = "undecided"
+    if verdict == "undecided":
+        raise UndecidedError(f"value={v}: sign not decided (precision <= {max_prec} bits)")
+    return {"below": -1, "equal": 0, "above": 1}[verdict]
 
 
 def _fmt(value: Any) -> str:
@@ -365,7 +322,6 @@ def markdown_table(reports: Iterable[JointSeparateReport]) -> str:
 
 REPORT_MODULES = (
     "exactmtl.construction",
-    "exactmtl.coding",
     "exactmtl.companions.pacbayes",
     "exactmtl.companions.representation",
     "exactmtl.companions.vector_tv",

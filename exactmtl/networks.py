@@ -59,7 +59,9 @@ __all__ = [
     "midpoint_staircase",
     "optimal_staircase",
     "optimal_staircase_pieces",
+    "piecewise_linear_network",
     "rademacher_network",
+    "sawtooth_walsh_network",
     "staircase_network",
     "step_network",
     "telgarsky_network",
@@ -170,7 +172,11 @@ class Layer:
         return len(self.weights[0])
 
     def parameters(self) -> list[Fraction]:
-        """Every weight, skip weight and bias, in a fixed order."""
+        """Every weight, skip weight and bias, in a fixed order.
+
+        >>> [str(v) for v in telgarsky_network(1).layers[0].parameters()]
+        ['1', '1', '0', '-1/2']
+        """
         out = [w for row in self.weights for w in row]
         if self.skip is not None:
             out.extend(self.skip)
@@ -389,7 +395,11 @@ class Network:
         return Network(layers, h0=self._h0)
 
     def replace_bias(self, layer: int, row: int, value: Any) -> Network:
-        """A copy with ``layers[layer].biases[row] = value``."""
+        """A copy with ``layers[layer].biases[row] = value``.
+
+        >>> telgarsky_network(1).replace_bias(0, 1, Fraction(-1, 4)).layers[0].biases
+        (Fraction(0, 1), Fraction(-1, 4))
+        """
         li, r, _ = self._locate(layer, row, 0)
         layers = list(self._layers)
         old = layers[li]
@@ -470,7 +480,12 @@ class Network:
 
     def to_piecewise_outputs(self, domain: tuple[Any, Any] = (0, 1), *,
                              closed: bool = True) -> tuple[Piecewise, ...]:
-        """Every output as an exact Piecewise."""
+        """Every output as an exact Piecewise.
+
+        >>> two = Network([([[1]], [0], "relu"), ([[1], [-1]], [0, 1], "identity")])
+        >>> [f(Fraction(1, 4)) for f in two.to_piecewise_outputs()]
+        [Fraction(1, 4), Fraction(3, 4)]
+        """
         return self.compile(domain, closed=closed).outputs
 
     def linear_regions(self, domain: tuple[Any, Any] = (0, 1), *, closed: bool = True) -> int:
@@ -552,7 +567,11 @@ class Network:
         return sum(self.bits_by_layer(code))
 
     def bits_by_layer(self, code: str = "elias-gamma") -> tuple[int, ...]:
-        """The bits of each layer's parameters under ``code``."""
+        """The bits of each layer's parameters under ``code``.
+
+        >>> telgarsky_network(1).bits_by_layer("elias-gamma")
+        (18, 13)
+        """
         cache: dict[Fraction, int] = {}
         out = []
         for layer in self._layers:
@@ -1267,6 +1286,83 @@ def step_network(f: Piecewise) -> Network:
         return Network([([[slope]], [const], "identity")])
     out: tuple[Any, ...] = ([out_w], [const], "identity") + ((skip,) if skip else ())
     return Network([(rows, biases, "heaviside"), out])
+
+
+def piecewise_linear_network(f: Piecewise) -> Network:
+    """A one-hidden-layer network (ReLU and Heaviside units, linear skip) realising ``f`` exactly.
+
+    ``f`` is any piecewise-linear :class:`Piecewise` (jumps and isolated values allowed). Write
+    ``f = g + h``: ``g`` continuous with the slopes of ``f`` (``g = c + s_0 x + sum_i (s_i -
+    s_(i-1)) ReLU(x - t_i)``: one ReLU unit per slope change, the first slope a skip
+    connection) and ``h = f - g`` a step function (the Heaviside units of :func:`step_network`).
+    Compile it on ``f.domain`` with ``closed=f.closed``.
+
+    >>> from exactmtl import equal, sawtooth, walsh
+    >>> g = walsh(3) * (2 * sawtooth(2) - 1)        # the readout g_{2,3} (SPEC B.2)
+    >>> net = piecewise_linear_network(g)
+    >>> sorted(set(net.layers[0].activations)), bool(equal(net.to_piecewise(closed=False), g))
+    (['heaviside', 'relu'], True)
+    """
+    if not isinstance(f, Piecewise):
+        raise InvalidArgumentType(f"f has type {type(f).__name__}; expected a Piecewise")
+    if f.degree > 1:
+        raise InvalidArgument(f"f has degree {f.degree}; a ReLU/Heaviside network realises "
+                              "pieces of degree <= 1")
+    ks, ps = f.knots, f.polys
+    a = ks[0]
+    slopes = [p[1] if len(p) > 1 else _ZERO for p in ps]
+    pieces = [(_peval(ps[0], a) - slopes[0] * a, slopes[0])]
+    for i in range(1, len(ps)):  # continuity of g at t_i
+        c0, c1 = pieces[-1]
+        pieces.append((c0 + (c1 - slopes[i]) * ks[i], slopes[i]))
+    g = Piecewise.linear(ks[1:-1], pieces, f.domain, closed=f.closed)
+    step = step_network(f - g)  # a step function: the slopes cancel
+    rows: list[list[Any]] = []
+    biases: list[Fraction] = []
+    acts: list[str] = []
+    out_w: list[Fraction] = []
+    if step.depth:
+        hidden, output = step.layers
+        rows += [list(r) for r in hidden.weights]
+        biases += hidden.biases
+        acts += hidden.activations
+        out_w += output.weights[0]
+        const = output.biases[0]
+    else:
+        const = step.layers[0].biases[0]
+    for i in range(1, len(ps)):
+        if slopes[i] != slopes[i - 1]:
+            rows.append([_ONE])
+            biases.append(-ks[i])
+            acts.append("relu")
+            out_w.append(slopes[i] - slopes[i - 1])
+    const += pieces[0][0]
+    if not rows:
+        return Network([([[slopes[0]]], [const], "identity")])
+    skip = [slopes[0]] if slopes[0] else None
+    out: tuple[Any, ...] = ([out_w], [const], "identity") + ((skip,) if skip else ())
+    return Network([(rows, biases, acts), out])
+
+
+def sawtooth_walsh_network(m: int, k: int) -> Network:
+    """The readout ``g_{m,k}(y) = pal_k(y) (2 S_m(y) - 1)``, ``k < 2^m`` (SPEC B.2), exactly.
+
+    One hidden layer of ``2^m - 1`` units, one at each interior level-``m`` point ``c 2^-m``:
+    where ``pal_k`` changes sign, ``g`` is continuous with slope ``±2^(m+1)`` turning over (a
+    ReLU unit); where it keeps its sign, ``g`` jumps from 1 to -1 (a Heaviside unit). The first
+    slope is a skip connection. Equal to ``g_{m,k}`` on [0, 1).
+
+    >>> from exactmtl import equal, sawtooth_walsh
+    >>> net = sawtooth_walsh_network(2, 3)                 # pal_3: signs + - - +
+    >>> net.layers[0].activations, bool(equal(net.to_piecewise(closed=False),
+    ...                                        sawtooth_walsh(2, 3)))
+    (('heaviside', 'relu', 'relu'), True)
+    """
+    from exactmtl.bases import sawtooth, walsh
+
+    m = check_level(m, "m")
+    k = as_exact_int(k, "k", minimum=0, maximum=(1 << m) - 1)
+    return piecewise_linear_network(walsh(k) * (2 * sawtooth(m) - 1))
 
 
 def rademacher_network(k: int) -> Network:

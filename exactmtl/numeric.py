@@ -6,6 +6,7 @@ arrays, named as such.
 
 from __future__ import annotations
 
+from fractions import Fraction  # noqa: F401 - used by the examples
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,13 @@ def evaluate_float(f: Any, xs: Any) -> np.ndarray:
 
 
 def sample_float(f: Any, num: int = 1025) -> tuple[np.ndarray, np.ndarray]:
-    """(xs, f(xs)) on a uniform float grid over the domain, for plotting."""
+    """(xs, f(xs)) on a uniform float grid over the domain, for plotting (numeric path).
+
+    >>> from exactmtl.piecewise import Piecewise
+    >>> xs, ys = sample_float(Piecewise.step([Fraction(1, 2)], [1, -1]), num=4)
+    >>> xs.tolist(), ys.tolist()
+    ([0.0, 0.25, 0.5, 0.75], [1.0, 1.0, -1.0, -1.0])
+    """
     a, b = (float(t) for t in f.domain)  # float ok: numeric path
     xs = np.linspace(a, b, num, endpoint=bool(getattr(f, "closed", False)))
     return xs, evaluate_float(f, xs)

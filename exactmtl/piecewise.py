@@ -24,6 +24,7 @@ import bisect
 import functools
 import gc
 import math
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -173,7 +174,7 @@ class Piecewise:
     (Fraction(1, 2),)
     """
 
-    __slots__ = ("_closed", "_hash", "_knots", "_polys", "_values")
+    __slots__ = ("_closed", "_hash", "_knots", "_polys", "_steps", "_values")
 
     def __init__(self, knots: Sequence[Any], polys: Sequence[Sequence[Any]],
                  values: Sequence[Any] | None = None, closed: bool = False) -> None:
@@ -236,6 +237,26 @@ class Piecewise:
         self._values = values
         self._closed = closed
         self._hash = None
+        self._steps = None  # cached integer form of a step function (see _step_ints)
+
+    def _step_ints(self) -> tuple:
+        """Integer form of a step function, cached (the object is immutable).
+
+        ``(knots, kden, values, vden, value_bits, knots64, values64)``: ``knots[i] / kden`` and
+        ``values[i] / vden`` exactly; ``value_bits`` bounds ``|values|``; the last two are int64
+        numpy copies when every entry fits (else ``None``).
+        """
+        if self._steps is None:
+            import numpy as np
+
+            ks, kden = _scaled_ints(self._knots)
+            vs, vden = _scaled_ints([p[0] if p else _ZERO for p in self._polys])
+            vbits = max(map(abs, vs)).bit_length()
+            kbits = max(abs(ks[0]), abs(ks[-1])).bit_length()
+            k64 = np.array(ks, dtype=np.int64) if kbits < 63 else None
+            v64 = np.array(vs, dtype=np.int64) if vbits < 63 else None
+            self._steps = (ks, kden, vs, vden, vbits, k64, v64)
+        return self._steps
 
     # ----------------------------------------------------------------- constructors
     @classmethod
@@ -252,7 +273,11 @@ class Piecewise:
 
     @classmethod
     def identity(cls, domain: tuple[Any, Any] = (0, 1), *, closed: bool = False) -> Piecewise:
-        """The function x on ``domain``."""
+        """The function x on ``domain``.
+
+        >>> Piecewise.identity()(Fraction(2, 3)), Piecewise.identity(closed=True).domain
+        (Fraction(2, 3), (Fraction(0, 1), Fraction(1, 1)))
+        """
         a, b = _domain(domain)
         return cls._make((a, b), ((_ZERO, _ONE),), (a, b) if closed else (a,), closed)
 
@@ -315,53 +340,101 @@ class Piecewise:
     # ----------------------------------------------------------------- attributes
     @property
     def knots(self) -> tuple[Fraction, ...]:
-        """All knots, both ends of the domain included (canonical form)."""
+        """All knots, both ends of the domain included (canonical form).
+
+        >>> Piecewise.step([Fraction(1, 2)], [1, 1]).knots     # equal neighbours merged
+        (Fraction(0, 1), Fraction(1, 1))
+        """
         return self._knots
 
     @property
     def polys(self) -> tuple[Poly, ...]:
-        """The coefficient tuples ``(c0, c1, ...)`` on the open pieces."""
+        """The coefficient tuples ``(c0, c1, ...)`` on the open pieces.
+
+        >>> Piecewise.linear([], [(1, 2)]).polys
+        ((Fraction(1, 1), Fraction(2, 1)),)
+        """
         return self._polys
 
     @property
     def values(self) -> tuple[Fraction, ...]:
-        """The exact value at each knot of the domain."""
+        """The exact value at each knot of the domain (the right end too when closed).
+
+        >>> Piecewise.linear([], [(1, 2)], closed=True).values
+        (Fraction(1, 1), Fraction(3, 1))
+        """
         return self._values
 
     @property
     def closed(self) -> bool:
+        """Whether the right end of the domain belongs to it.
+
+        >>> Piecewise.identity().closed, Piecewise.identity(closed=True).closed
+        (False, True)
+        """
         return self._closed
 
     @property
     def domain(self) -> tuple[Fraction, Fraction]:
+        """The ends ``(a, b)`` of the domain.
+
+        >>> Piecewise.constant(1, (Fraction(1, 2), 2)).domain
+        (Fraction(1, 2), Fraction(2, 1))
+        """
         return self._knots[0], self._knots[-1]
 
     @property
     def breakpoints(self) -> tuple[Fraction, ...]:
-        """The interior knots: the points where the function is not one polynomial."""
+        """The interior knots: the points where the function is not one polynomial.
+
+        >>> Piecewise.linear([Fraction(1, 2)], [(0, 2), (-1, 2)]).breakpoints
+        (Fraction(1, 2),)
+        """
         return self._knots[1:-1]
 
     @property
     def pieces(self) -> int:
-        """The number of polynomial pieces (canonical form)."""
+        """The number of polynomial pieces (canonical form).
+
+        >>> Piecewise.on_grid([1, 1, -1, -1]).pieces
+        2
+        """
         return len(self._polys)
 
     @property
     def degree(self) -> int:
-        """The largest degree of a piece (``-1`` for the zero function, 0 for steps)."""
-        return max(len(p) for p in self._polys) - 1
+        """The largest degree of a piece (``-1`` for the zero function, 0 for steps).
+
+        >>> Piecewise.constant(0).degree, Piecewise.constant(3).degree, Piecewise.identity().degree
+        (-1, 0, 1)
+        """
+        return max(map(len, self._polys)) - 1
 
     def is_step(self) -> bool:
-        """True when every piece is constant."""
-        return all(len(p) <= 1 for p in self._polys)
+        """True when every piece is constant.
+
+        >>> Piecewise.on_grid([1, 2]).is_step(), Piecewise.identity().is_step()
+        (True, False)
+        """
+        return max(map(len, self._polys)) <= 1
 
     def is_right_continuous(self) -> bool:
-        """True when the value at every knot is the limit from the right."""
+        """True when the value at every knot is the limit from the right.
+
+        >>> Piecewise.on_grid([1, 2]).is_right_continuous()
+        True
+        >>> Piecewise([0, Fraction(1, 2), 1], [(1,), (2,)], values=[1, 1]).is_right_continuous()
+        False
+        """
         return all(self._values[i] == _peval(p, self._knots[i])
                    for i, p in enumerate(self._polys))
 
     def exceptional_points(self) -> tuple[Fraction, ...]:
-        """Knots whose value is neither the left nor the right limit (isolated values)."""
+        """Knots whose value is neither the left nor the right limit (isolated values).
+
+        >>> Piecewise([0, Fraction(1, 2), 1], [(1,), (2,)], values=[1, 7]).exceptional_points()
+        (Fraction(1, 2),)
+        """
         out = []
         for i, t in enumerate(self._knots[:-1]):
             right = _peval(self._polys[i], t)
@@ -391,7 +464,12 @@ class Piecewise:
         return _peval(self._polys[i], xf)
 
     def limit(self, x: Any, side: str) -> Fraction:
-        """The one-sided limit at ``x`` (``side`` is ``"left"`` or ``"right"``)."""
+        """The one-sided limit at ``x`` (``side`` is ``"left"`` or ``"right"``).
+
+        >>> r1 = Piecewise.step([Fraction(1, 2)], [1, -1])
+        >>> r1.limit(Fraction(1, 2), "left"), r1.limit(Fraction(1, 2), "right"), r1.limit(1, "left")
+        (Fraction(1, 1), Fraction(-1, 1), Fraction(-1, 1))
+        """
         xf = as_exact(x, "x")
         if side not in ("left", "right"):
             raise InvalidArgument(f"side={side!r} must be 'left' or 'right'")
@@ -403,7 +481,11 @@ class Piecewise:
         return _peval(self._polys[i], xf)
 
     def evaluate_many(self, xs: Iterable[Any]) -> list[Fraction]:
-        """Exact values at many points."""
+        """Exact values at many points.
+
+        >>> Piecewise.identity().evaluate_many([0, Fraction(1, 3)])
+        [Fraction(0, 1), Fraction(1, 3)]
+        """
         return [self(x) for x in xs]
 
     def numeric(self, xs: Any) -> Any:
@@ -854,20 +936,56 @@ def inner(f: Any, g: Any) -> Any:
     return integrate(f * g)
 
 
+_NUM = operator.attrgetter("_numerator" if hasattr(_ONE, "_numerator") else "numerator")
+_DEN = operator.attrgetter("_denominator" if hasattr(_ONE, "_denominator") else "denominator")
+
+
+def _scaled_ints(xs: Sequence[Fraction]) -> tuple[list[int], int]:
+    """(integers ``k_i``, common denominator ``D``) with ``xs[i] == k_i / D`` exactly."""
+    nums = list(map(_NUM, xs))
+    dens = list(map(_DEN, xs))
+    den = math.lcm(*set(dens))
+    if den == 1:
+        return nums, 1
+    return [n * (den // d) for n, d in zip(nums, dens)], den
+
+
 def _inner_steps(f: Piecewise, g: Piecewise) -> Fraction:
-    """Inner product of two step functions by one merge over integer-scaled knots."""
+    """Inner product of two step functions: one merge of integer-scaled knots.
+
+    Knots and values are scaled to integers over common denominators. The merge runs in numpy
+    int64 when a bit-length bound proves that no product or partial sum can overflow (the sum
+    of ``len * |fv| * |gv|`` is below ``2^(bits(len) + bits(fv) + bits(gv) + bits(count))``),
+    else on Python ints; both are exact.
+    """
+    import numpy as np
+
     if f.domain != g.domain:
         raise InvalidArgument(f"the domains differ: {f.domain} and {g.domain}")
-    fk, gk = f._knots, g._knots
-    den = math.lcm(*(t.denominator for t in fk), *(t.denominator for t in gk))
-    fv = [p[0] if p else _ZERO for p in f._polys]
-    gv = [p[0] if p else _ZERO for p in g._polys]
-    fi = [t.numerator * (den // t.denominator) for t in fk]
-    gi = [t.numerator * (den // t.denominator) for t in gk]
-    fvd = math.lcm(*(v.denominator for v in fv))
-    gvd = math.lcm(*(v.denominator for v in gv))
-    fn = [v.numerator * (fvd // v.denominator) for v in fv]
-    gn = [v.numerator * (gvd // v.denominator) for v in gv]
+    fi, fden, fn, fvd, fbits, fk, fv64 = f._step_ints()
+    gi, gden, gn, gvd, gbits, gk, gv64 = g._step_ints()
+    den = math.lcm(fden, gden)
+    fs, gs = den // fden, den // gden
+    if fs != 1:
+        fi = [t * fs for t in fi]
+    if gs != 1:
+        gi = [t * gs for t in gi]
+    top = max(abs(fi[0]), abs(fi[-1])).bit_length()
+    span = (fi[-1] - fi[0]).bit_length()
+    count = (len(fn) + len(gn)).bit_length()
+    if (top < 63 and span + fbits + gbits + count <= 63 and fk is not None
+            and gk is not None and fv64 is not None and gv64 is not None):
+        # scaling the int64 knots cannot wrap: the scaled ends are below 2^63 (top < 63)
+        fk = fk * fs if fs != 1 else fk
+        gk = gk * gs if gs != 1 else gk
+        cuts = np.sort(np.concatenate((fk, gk)))  # both end at the same two domain ends
+        cuts = cuts[np.concatenate(([True], cuts[1:] != cuts[:-1]))]
+        lefts = cuts[:-1]
+        fidx = np.searchsorted(fk, lefts, side="right") - 1
+        gidx = np.searchsorted(gk, lefts, side="right") - 1
+        lens = np.diff(cuts)
+        total = int(np.dot(lens * fv64[fidx], gv64[gidx]))
+        return Fraction(total, den * fvd * gvd)
     total = 0
     i = j = 0
     t = fi[0]
@@ -945,6 +1063,15 @@ class Equality:
     where the functions differ) or ``"differs"`` (then ``witness`` is an open interval on which
     they differ except at finitely many points, and ``witness_point`` a point with ``f != g``).
     Truthy only for ``"everywhere"``.
+
+    >>> from exactmtl import rademacher, sawtooth
+    >>> r = equal(Piecewise.step([Fraction(1, 2)], [0, 1]),
+    ...           Piecewise([0, Fraction(1, 2), 1], [(0,), (1,)], values=[0, 0]))
+    >>> r.verdict, sorted(r.exceptions), bool(r), r.almost_everywhere
+    ('except_finite', [Fraction(1, 2)], False, True)
+    >>> d = equal(sawtooth(1), sawtooth(2))
+    >>> d.verdict, d.witness, d.almost_everywhere
+    ('differs', (Fraction(0, 1), Fraction(1, 4)), False)
     """
 
     verdict: str
@@ -960,7 +1087,11 @@ class Equality:
 
     @property
     def almost_everywhere(self) -> bool:
-        """True when the functions differ at most on a finite set."""
+        """True when the functions differ at most on a finite set.
+
+        >>> equal(Piecewise.identity(), Piecewise.identity()).almost_everywhere
+        True
+        """
         return self.verdict != "differs"
 
     def __str__(self) -> str:
@@ -1066,12 +1197,21 @@ def heaviside(f: Piecewise, h0: Any = 1) -> Piecewise:
 
 
 def relu(f: Piecewise) -> Piecewise:
-    """``max(f(x), 0)`` exactly (``f`` piecewise linear)."""
+    """``max(f(x), 0)`` exactly (``f`` piecewise linear).
+
+    >>> g = relu(Piecewise.identity() - Fraction(1, 2))
+    >>> g(Fraction(1, 4)), g(Fraction(3, 4)), g.breakpoints
+    (Fraction(0, 1), Fraction(1, 4), (Fraction(1, 2),))
+    """
     return _apply_scalar_map(f, "relu")
 
 
 def floor(f: Piecewise) -> Piecewise:
-    """``floor(f(x))`` exactly (``f`` piecewise linear)."""
+    """``floor(f(x))`` exactly (``f`` piecewise linear).
+
+    >>> floor(3 * Piecewise.identity()).breakpoints
+    (Fraction(1, 3), Fraction(2, 3))
+    """
     return _apply_scalar_map(f, "floor")
 
 
@@ -1085,12 +1225,23 @@ def frac(f: Piecewise) -> Piecewise:
 
 
 def maximum(f: Piecewise, g: Piecewise) -> Piecewise:
-    """Pointwise ``max(f, g)`` of piecewise-linear functions."""
+    """Pointwise ``max(f, g)`` of piecewise-linear functions.
+
+    >>> x = Piecewise.identity()
+    >>> m = maximum(x, 1 - x)
+    >>> m(Fraction(1, 4)), m(Fraction(3, 4)), m.breakpoints
+    (Fraction(3, 4), Fraction(3, 4), (Fraction(1, 2),))
+    """
     return (f + g + abs(f - g)) / 2
 
 
 def minimum(f: Piecewise, g: Piecewise) -> Piecewise:
-    """Pointwise ``min(f, g)`` of piecewise-linear functions."""
+    """Pointwise ``min(f, g)`` of piecewise-linear functions.
+
+    >>> x = Piecewise.identity()
+    >>> minimum(x, 1 - x)(Fraction(1, 4)), minimum(x, 1 - x)(Fraction(3, 4))
+    (Fraction(1, 4), Fraction(1, 4))
+    """
     return (f + g - abs(f - g)) / 2
 
 

@@ -44,10 +44,12 @@ from typing import Any, TypeVar
 from exactmtl.errors import CheckFailed, InvalidArgument
 
 __all__ = [
+    "BrokenProof",
     "Claim",
     "ClaimResult",
     "ProofModule",
     "StepResult",
+    "broken_result",
     "default_proof_dir",
     "discover",
     "expect",
@@ -67,7 +69,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """A claim id (``"A3"``, ``"M17"``, ``"D1.4"``) and a one-line title."""
+    """A claim id (``"A3"``, ``"M17"``, ``"D1.4"``) and a one-line title.
+
+    >>> Claim("A3", "Walsh group law").id
+    'A3'
+    >>> Claim("a3", "lower case")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: Claim id='a3' is not a claim id; expected a letter ...
+    """
 
     id: str
     title: str
@@ -93,25 +103,55 @@ def _jsonable(value: Any) -> Any:
 
 
 def expect(condition: Any, message: str, **case: Any) -> None:
-    """Raise :class:`CheckFailed` with ``message`` and the case unless ``condition`` is truthy."""
+    """Raise :class:`CheckFailed` with ``message`` and the case unless ``condition`` is truthy.
+
+    >>> expect(2 > 1, "order")
+    >>> expect(1 > 2, "order", a=1, b=2)
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.CheckFailed: order [a=1, b=2]
+    """
     if not condition:
         raise CheckFailed(message, case)
 
 
 def expect_true(condition: Any, message: str = "expected a true verdict", **case: Any) -> None:
-    """Like :func:`expect`; a verdict object's own text is appended to the message."""
+    """Like :func:`expect`; a verdict object's own text is appended to the message.
+
+    >>> from exactmtl import equal, sawtooth, triangle
+    >>> expect_true(equal(sawtooth(1), sawtooth(1)))
+    >>> expect_true(equal(triangle(2), triangle(1)), "T^2 != T", k=2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.CheckFailed: T^2 != T: differ on (0, 1/4): at x=1/8 f=1/2, g=1/4 [k=2]
+    """
     if not condition:
         raise CheckFailed(f"{message}: {condition}", case)
 
 
 def expect_false(condition: Any, message: str = "expected a false verdict", **case: Any) -> None:
-    """Raise :class:`CheckFailed` if ``condition`` is truthy."""
+    """Raise :class:`CheckFailed` if ``condition`` is truthy.
+
+    >>> expect_false(1 > 2)
+    >>> expect_false(2 > 1, "should not hold")
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.CheckFailed: should not hold: True
+    """
     if condition:
         raise CheckFailed(f"{message}: {condition}", case)
 
 
 def expect_equal(actual: Any, expected: Any, message: str = "", **case: Any) -> None:
-    """Exact equality (``==``) or :class:`CheckFailed` showing both values."""
+    """Exact equality (``==``) or :class:`CheckFailed` showing both values.
+
+    >>> from fractions import Fraction
+    >>> expect_equal(Fraction(2, 4), Fraction(1, 2))
+    >>> expect_equal(Fraction(1, 3), Fraction(1, 2), "mean", k=1)
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.CheckFailed: mean: expected 1/2, got 1/3 [k=1]
+    """
     if actual != expected:
         text = f"expected {expected}, got {actual}"
         raise CheckFailed(f"{message}: {text}" if message else text, case)
@@ -128,6 +168,9 @@ def progress(items: Iterable[T], label: str = "", total: int | None = None) -> I
     """Iterate over ``items``, reporting progress when run by ``exactmtl check``.
 
     Outside the runner (pytest, a notebook) this is a plain iteration.
+
+    >>> list(progress(range(3), "levels"))
+    [0, 1, 2]
     """
     report = _PROGRESS.get()
     if report is None:
@@ -148,7 +191,12 @@ def progress(items: Iterable[T], label: str = "", total: int | None = None) -> I
 
 @dataclass(frozen=True)
 class ProofModule:
-    """One proof file: its claim, documented fields, checks and falsifiers."""
+    """One proof file: its claim, documented fields, checks and falsifiers.
+
+    >>> proof = discover(["proofs/a9_centred_waves.py"])[0]
+    >>> proof.id, [f.__name__ for f in proof.checks], sorted(proof.fields)[:2]
+    ('A9', ['check_gram'], ['Check', 'Falsifier'])
+    """
 
     path: Path
     module: ModuleType
@@ -182,7 +230,11 @@ def _claim_sort_key(claim_id: str) -> tuple:
 
 
 def default_proof_dir() -> Path:
-    """``./proofs`` if it exists, else the ``proofs/`` beside the installed package."""
+    """``./proofs`` if it exists, else the ``proofs/`` beside the installed package.
+
+    >>> default_proof_dir().name
+    'proofs'
+    """
     here = Path.cwd() / "proofs"
     if here.is_dir():
         return here
@@ -224,10 +276,47 @@ def _proof_module(path: Path) -> ProofModule:
     return ProofModule(path, module, claim, fields, checks, falsifiers)
 
 
-def discover(paths: Sequence[str | os.PathLike] | None = None) -> list[ProofModule]:
+@dataclass(frozen=True)
+class BrokenProof:
+    """A proof file that could not be loaded (import error, missing ``CLAIM`` or fields).
+
+    ``id`` is guessed from the file name (``a3_walsh.py`` -> ``"A3"``) so that ``-k`` can
+    still select it; the runner reports it as an ERROR, never silently skips it.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "x7_broken.py").write_text("import no_such_module_anywhere")
+    >>> broken = []
+    >>> discover([folder], broken=broken), broken[0].id
+    ([], 'X7')
+    >>> broken[0].message
+    "cannot load x7_broken.py: ModuleNotFoundError: No module named 'no_such_module_anywhere'"
+    """
+
+    path: Path
+    id: str
+    message: str
+
+
+def _guess_id(path: Path) -> str:
+    head = path.stem.split("_")[0]
+    return head.upper() if head else path.stem
+
+
+def discover(paths: Sequence[str | os.PathLike] | None = None, *,
+             broken: list[BrokenProof] | None = None) -> list[ProofModule]:
     """Load the proof files under ``paths`` (files or folders; default :func:`default_proof_dir`).
 
     Files whose name starts with ``_`` are helpers, not proofs. The result is sorted by claim id.
+    A file that fails to load raises, unless a list ``broken`` is given: then the file is
+    recorded there as a :class:`BrokenProof` (the command line reports it as an ERROR).
+
+    >>> [p.id for p in discover()][:3]
+    ['A1', 'A2', 'A3']
+    >>> discover(["no/such/dir"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: path='no/such/dir' is neither a proof file (*.py) nor ...
     """
     roots = [Path(p) for p in paths] if paths else [default_proof_dir()]
     files: list[Path] = []
@@ -240,7 +329,16 @@ def discover(paths: Sequence[str | os.PathLike] | None = None) -> list[ProofModu
             raise InvalidArgument(
                 f"path={str(root)!r} is neither a proof file (*.py) nor a folder of them"
             )
-    proofs = [_proof_module(f.resolve()) for f in files]
+    proofs = []
+    for f in files:
+        if broken is None:
+            proofs.append(_proof_module(f.resolve()))
+            continue
+        try:
+            proofs.append(_proof_module(f.resolve()))
+        except Exception as exc:  # reported as ERROR by the caller, never skipped silently
+            tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            broken.append(BrokenProof(f.resolve(), _guess_id(f), f"cannot load {f.name}: {tb}"))
     seen: dict[str, Path] = {}
     for p in proofs:
         if p.id in seen and seen[p.id] != p.path:
@@ -250,7 +348,11 @@ def discover(paths: Sequence[str | os.PathLike] | None = None) -> list[ProofModu
 
 
 def select(proofs: Sequence[ProofModule], patterns: Sequence[str] | None) -> list[ProofModule]:
-    """Keep the proofs whose id matches one of ``patterns`` (exact, case-insensitive, or glob)."""
+    """Keep the proofs whose id matches one of ``patterns`` (exact, case-insensitive, or glob).
+
+    >>> [p.id for p in select(discover(), ["a1", "A1?"])]
+    ['A1', 'A10']
+    """
     if not patterns:
         return list(proofs)
     pats = [p.upper() for p in patterns]
@@ -261,10 +363,14 @@ def select(proofs: Sequence[ProofModule], patterns: Sequence[str] | None) -> lis
 
 @dataclass
 class StepResult:
-    """The outcome of one check or one falsifier."""
+    """The outcome of one check or one falsifier.
+
+    >>> run_check(lambda: expect_equal(1, 2, n=3)).status
+    'FAIL'
+    """
 
     name: str
-    kind: str  # "check" | "falsifier"
+    kind: str  # "check" | "falsifier" | "load"
     status: str  # "ok" | "FAIL" | "ERROR"
     seconds: float
     message: str = ""
@@ -274,7 +380,12 @@ class StepResult:
 
 @dataclass
 class ClaimResult:
-    """The outcome of one proof file: ok only if every check held and every falsifier failed."""
+    """The outcome of one proof file: ok only if every check held and every falsifier failed.
+
+    >>> r = run_proof(_demo_proof())
+    >>> r.status, r.first_problem(), r.as_dict()["steps"][1]["message"]
+    ('ok', None, 'rejected: expected 3, got 2')
+    """
 
     id: str
     title: str
@@ -293,9 +404,20 @@ class ClaimResult:
         return "ok"
 
     def first_problem(self) -> StepResult | None:
+        """The first step that is not ok (None when the claim holds).
+
+        >>> broken_result(BrokenProof(Path("x.py"), "X9", "cannot load")).first_problem().name
+        'load'
+        """
         return next((s for s in self.steps if s.status != "ok"), None)
 
     def as_dict(self) -> dict:
+        """A JSON-friendly dict (the entry of the ``--json`` report).
+
+        >>> d = run_proof(_demo_proof()).as_dict()
+        >>> d["id"], d["status"], [s["kind"] for s in d["steps"]]
+        ('X1', 'ok', ['check', 'falsifier'])
+        """
         return {
             "id": self.id,
             "title": self.title,
@@ -318,6 +440,32 @@ class ClaimResult:
         }
 
 
+def _demo_proof() -> ProofModule:
+    """A two-step proof in memory, for the examples."""
+    import types
+
+    def check_two() -> None:
+        expect_equal(1 + 1, 2)
+
+    def falsify_three() -> None:
+        expect_equal(1 + 1, 3)
+
+    return ProofModule(Path("demo.py"), types.ModuleType("demo"), Claim("X1", "1 + 1 = 2"),
+                       {}, (check_two,), (falsify_three,))
+
+
+def broken_result(proof: BrokenProof) -> ClaimResult:
+    """The ERROR result of a proof file that could not be loaded.
+
+    >>> b = BrokenProof(Path("x9_bad.py"), "X9", "cannot load x9_bad.py: SyntaxError")
+    >>> r = broken_result(b)
+    >>> r.status, r.steps[0].message
+    ('ERROR', 'cannot load x9_bad.py: SyntaxError')
+    """
+    return ClaimResult(proof.id, "proof file failed to load", str(proof.path), {},
+                       [StepResult("load", "load", "ERROR", 0.0, proof.message)], 0.0)
+
+
 def _call(func: Callable[..., Any], full: bool) -> Any:
     if "full" in inspect.signature(func).parameters:
         return func(full=full)
@@ -325,7 +473,14 @@ def _call(func: Callable[..., Any], full: bool) -> Any:
 
 
 def run_check(func: Callable[..., Any], full: bool = False) -> StepResult:
-    """Run one ``check_*``: ok when it returns, FAIL on :class:`CheckFailed`, else ERROR."""
+    """Run one ``check_*``: ok when it returns, FAIL on :class:`CheckFailed`, else ERROR.
+
+    >>> r = run_check(lambda: expect_equal(1 + 1, 3, a=1))
+    >>> r.status, r.message, r.case
+    ('FAIL', 'expected 3, got 2', {'a': 1})
+    >>> run_check(lambda: 1 // 0).status
+    'ERROR'
+    """
     start = time.perf_counter()
     try:
         certificate = _call(func, full)
@@ -340,7 +495,13 @@ def run_check(func: Callable[..., Any], full: bool = False) -> StepResult:
 
 
 def run_falsifier(func: Callable[..., Any]) -> StepResult:
-    """Run one ``falsify_*``: ok when the perturbed input is rejected (CheckFailed)."""
+    """Run one ``falsify_*``: ok when the perturbed input is rejected (CheckFailed).
+
+    >>> run_falsifier(lambda: expect(False, "rejected")).status
+    'ok'
+    >>> run_falsifier(lambda: None).status     # a falsifier the check cannot see
+    'FAIL'
+    """
     start = time.perf_counter()
     try:
         func()
@@ -356,7 +517,11 @@ def run_falsifier(func: Callable[..., Any]) -> StepResult:
 
 def run_proof(proof: ProofModule, full: bool = False,
               report: Callable[[str], None] | None = None) -> ClaimResult:
-    """Run every check and falsifier of one proof file."""
+    """Run every check and falsifier of one proof file.
+
+    >>> [(s.kind, s.name, s.status) for s in run_proof(_demo_proof()).steps]
+    [('check', 'check_two', 'ok'), ('falsifier', 'falsify_three', 'ok')]
+    """
     token = _PROGRESS.set(report)
     start = time.perf_counter()
     steps = []
@@ -378,7 +543,11 @@ def run_proof(proof: ProofModule, full: bool = False,
 def run_all(proofs: Sequence[ProofModule], full: bool = False,
             report: Callable[[str], None] | None = None,
             on_result: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
-    """Run the proofs in order, calling ``on_result`` after each."""
+    """Run the proofs in order, calling ``on_result`` after each.
+
+    >>> [r.status for r in run_all([_demo_proof(), _demo_proof()])]
+    ['ok', 'ok']
+    """
     results = []
     for i, proof in enumerate(proofs, 1):
         sub = None
@@ -394,7 +563,17 @@ def run_all(proofs: Sequence[ProofModule], full: bool = False,
 
 def write_report(results: Sequence[ClaimResult], path: str | os.PathLike, *,
                  full: bool = False) -> None:
-    """Write the machine-readable report atomically (temporary file, then rename)."""
+    """Write the machine-readable report atomically (temporary file, then rename).
+
+    The JSON goes to a temporary file in the target's folder and replaces ``path`` with
+    ``os.replace`` only when complete: an interrupted write leaves no partial file.
+
+    >>> import json, tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "report.json"
+    >>> write_report([run_proof(_demo_proof())], target)
+    >>> json.loads(target.read_text())["summary"]
+    {'claims': 1, 'ok': 1, 'failed': 0, 'errors': 0}
+    """
     import platform
 
     from exactmtl import __version__

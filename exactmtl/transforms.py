@@ -481,6 +481,12 @@ class TransformResult:
         Why that path is exact (the overflow bound that was checked).
     input_bits, limbs : int
         Bit length of the largest input numerator; number of int64 limbs used.
+
+    Examples
+    --------
+    >>> r = fwht_with_report([Fraction(1, 2), Fraction(3, 2)])
+    >>> r.numerators.tolist(), r.denominator, r.path, r.input_bits
+    ([4, -2], 2, 'int64', 2)
     """
 
     numerators: np.ndarray = field(repr=False)
@@ -495,12 +501,22 @@ class TransformResult:
 
     @property
     def values(self) -> np.ndarray:
-        """The exact result: ints (int64 or Python) if every entry is an integer, else Fractions."""
+        """The exact result: ints (int64 or Python) if every entry is an integer, else Fractions.
+
+        >>> fwht_with_report([Fraction(1, 2), Fraction(3, 2)]).values.tolist()
+        [2, -1]
+        >>> ifwht_with_report([1, 0]).values.tolist()
+        [Fraction(1, 2), Fraction(1, 2)]
+        """
         return _exact_values(self.numerators, self.denominator)
 
     @property
     def exact(self) -> bool:
-        """Always True: every path is exact; the report says why."""
+        """Always True: every path is exact; the report says why.
+
+        >>> fwht_with_report([2**70, 1]).exact
+        True
+        """
         return True
 
     def __str__(self) -> str:
@@ -792,7 +808,11 @@ def haar_lifting(values: Any) -> np.ndarray:
 
 
 def inverse_haar_lifting(coefficients: Any) -> np.ndarray:
-    """Inverse of :func:`haar_lifting` (integers in, integers out)."""
+    """Inverse of :func:`haar_lifting` (integers in, integers out).
+
+    >>> inverse_haar_lifting(haar_lifting([7, -3, 2, 2**70])).tolist() == [7, -3, 2, 2**70]
+    True
+    """
     ints, level, shape = _check_integers(coefficients, "coefficients")
     growth = (3 * level + 1).bit_length()  # |value| <= (3n + 1) max|coefficient|
     out, _, _, _, _ = _guarded_butterfly(ints, level, "auto", growth,
@@ -934,6 +954,10 @@ class ScreenResult:
     ``passed`` says whether every trial agreed; ``false_pass_bound`` bounds the probability
     that a wrong linear map passes all trials (Schwartz-Zippel / Freivalds for random integer
     vectors with entries drawn from ``range(2**entry_bits)``).
+
+    >>> s = involution_screen(3, trials=2, entry_bits=8)
+    >>> bool(s), s.false_pass_bound, s.label
+    (True, Fraction(1, 65536), 'randomised screen, not a proof')
     """
 
     passed: bool

@@ -13,7 +13,8 @@ Check       two routines. (i) certify_joint_interpolation: rational checks of in
             ||eta||^2 maximised on each piece by calculus (endpoints and stationary points of
             the quadratic), active set = {s : ||eta(s)||^2 = 1} solved on each piece, the primal
             f = (3, 4) Max(x + 1, 0) evaluated at the data and its cost integral ||f''|| = 5, and
-            Sum_t lambda_t . y_t = 5.
+            Sum_t lambda_t . y_t = 5. A third check that never sees the dual: D3.6 re-derives
+            the optimum 5 and its uniqueness by exact linear programming.
 Range       the SPEC example (exact, one instance).
 Falsifier   lambda_B scaled by 101/100 (moments still hold): ||eta(-1)||^2 = 1 + ... > 1 and
             both routines reject it; also one lambda_A entry perturbed (moments fail).

@@ -10,9 +10,14 @@ Check       all pairs for n <= 3 (recursion = cell formula, min and max); the ex
             sup norm of h_sigma - h_sigma' on 200 pairs; random pairs for 4 <= n <= 8 (recursion
             = cell formula = Piecewise sup norm); truncation of random depth-(n + 3) patterns.
 Range       all pairs n <= 3; 50 random pairs per n <= 8 (--full: 400 pairs, n <= 10).
-Falsifier   the recursion with a sign convention that ignores sigma_u (+ iff b = 0): it
-            disagrees with the cell formula. (The globally flipped convention, + iff
-            b = sigma_u, gives the same distance by symmetry, so it cannot serve.)
+Falsifier   the recursion with a sign convention that ignores sigma_u (+ iff b = 0), run on
+            all pairs of depth 3: it disagrees with the cell formula on 1472 of the 16384
+            pairs, e.g. sigma = 1, sigma' = 10 (distance 3/4, the wrong recursion 7/8). At
+            depth n <= 2 this wrong recursion is *correct*: every node below the root has
+            leaf children, so Mx = -Mn there and it does not matter which child of a node
+            gets the +; that is why the former depth-2 falsifier could not be rejected. (The
+            globally flipped convention, + iff b = sigma_u, gives the same distance at every
+            depth by symmetry, so it cannot serve either.)
 Source      THEORY-main 2.6 (sup distance, infinite depth) and section 5 row 15 [N].
 """
 
@@ -106,5 +111,13 @@ def check_truncation() -> dict:
 
 
 def falsify_flipped_convention() -> None:
-    sig = list(all_sigmas(2))
-    _check_pairs(2, [(s, o) for s in sig for o in sig], _wrong_recursion)
+    # depth 3 is the smallest depth at which the convention matters (see the docstring)
+    sig = list(all_sigmas(3))
+    _check_pairs(3, ((s, o) for s in sig for o in sig), _wrong_recursion)
+
+
+def falsify_flipped_convention_pinned() -> None:
+    # the first failing pair (distance 3/4, the wrong recursion 7/8): delta = 0b1011 differs
+    # at the root, (1,0) and (2,0) only, so the subtree of (1,0) is not symmetric (Mx != -Mn)
+    # and which child of the root gets the + matters
+    _check_pairs(3, [(1, 10)], _wrong_recursion)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from exactmtl import Piecewise, haar, sawtooth, walsh
+from exactmtl import Piecewise, feature, sawtooth, walsh
 from exactmtl.coding import (
     FiniteClass,
     code_length_certificate,
@@ -106,18 +106,9 @@ def check_packing_equals_cover_n3() -> dict:
     return {"classes": len(classes), "thresholds": thresholds}
 
 
-def _haar_feature(sigma: int, n: int) -> Piecewise:
-    h = Piecewise.identity()
-    for j in range(n):
-        for k in range(2 ** j):
-            if sigma >> (2 ** j - 1 + k) & 1:
-                h = h + haar(j, k) * Fraction(1, 2 ** (j + 1))
-    return h
-
-
 def _outputs(sigma: int, n: int, m: int, ks: list[int]) -> tuple[Piecewise, ...]:
     """F_t = pal_{k_t} (2 S_m - 1) o h_sigma, built from exactmtl.bases only."""
-    h = _haar_feature(sigma, n)
+    h = feature(sigma, n, form="haar")
     return tuple((walsh(k) * (2 * sawtooth(m) - 1)).compose(h) for k in ks)
 
 

@@ -148,7 +148,8 @@ def test_errors_name_the_argument():
         walsh(1, order="hadamard")
     with pytest.raises(InvalidArgument, match=r"k=-1 must be an integer >= 0"):
         rademacher(-1)
-    with pytest.raises(InexactInputError, match=r"j=1\.0 is a float; expected an integer"):
+    with pytest.raises(InexactInputError,
+                       match=r"j=1\.0 is a float; expected an integer \(pass the int 1\)"):
         haar(1.0, 0)
     with pytest.raises(InvalidArgument, match=r"k=2 is out of range; expected 0 <= k < 2"):
         haar(1, 2)
@@ -161,3 +162,66 @@ def test_gram_is_a_sympy_matrix_of_rationals():
     assert isinstance(g, sympy.Matrix) and g == sympy.eye(8)
     assert all(isinstance(v, sympy.Rational) for v in g)
     assert np.array_equal(np.array(g.tolist(), dtype=int), np.eye(8, dtype=int))
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: rademacher(F(3, 2)), InvalidArgument, r"k=3/2 is not an integer"),
+    (lambda: sawtooth(-2), InvalidArgument, r"k=-2 must be an integer >= 0"),
+    (lambda: sawtooth(2.0), InexactInputError, r"k=2\.0 is a float; .*pass the int 2"),
+    (lambda: triangle(-1), InvalidArgument, r"k=-1 must be an integer >= 0"),
+    (lambda: triangle(0.5), InexactInputError, r"k=0\.5 is a float; expected an integer"),
+    (lambda: haar(-1, 0), InvalidArgument, r"j=-1 must be an integer >= 0"),
+    (lambda: haar(2, -1), InvalidArgument, r"k=-1 must be an integer >= 0"),
+    (lambda: walsh(-1), InvalidArgument, r"m=-1 must be an integer >= 0"),
+    (lambda: walsh(1, level=-1), InvalidArgument, r"level=-1 must be an integer >= 0"),
+    (lambda: walsh(1, level=1.5), InexactInputError, r"level=1\.5 is a float"),
+    (lambda: walsh(4, order="sequency", level=2), InvalidArgument,
+     r"m=4 is out of range; expected 0 <= m < 4 \(level=2 has 2\*\*2 Walsh functions\)"),
+    (lambda: walsh(4, order="hadamard", level=2), InvalidArgument, r"m=4 is out of range"),
+    (lambda: walsh(2, order=3), InvalidArgument, r"order=3 is not a Walsh ordering"),
+    (lambda: convert_walsh_index(1, "pal", "paley"), InvalidArgument,
+     r"source='pal' is not a Walsh ordering; expected one of paley, sequency, hadamard"),
+    (lambda: convert_walsh_index(1, "paley", "natural", level=2), InvalidArgument,
+     r"target='natural' is not a Walsh ordering; expected one of paley, sequency, hadamard"),
+    (lambda: convert_walsh_index(8, "paley", "sequency", level=3), InvalidArgument,
+     r"i=8 is out of range; expected 0 <= i < 8"),
+    (lambda: bit_reverse(4, 2), InvalidArgument, r"i=4 is out of range; expected 0 <= i < 4"),
+    (lambda: gray(-1), InvalidArgument, r"n=-1 must be an integer >= 0"),
+    (lambda: gram([]), InvalidArgument, r"functions is empty"),
+])
+def test_bad_levels_indices_and_orderings(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_sympy_default_heaviside_is_one_half_as_spec_a3_says():
+    assert sympy.Heaviside(0) == sympy.Rational(1, 2)
+    assert sympy.Heaviside(0, 1) == 1
+
+
+def test_issue_2_api_block_verbatim():
+    from fractions import Fraction
+    from itertools import pairwise
+
+    from exactmtl import (  # noqa: F401 - the block imports all of these
+        equal,
+        from_sympy,
+        gram,
+        haar,
+        inner,
+        integrate,
+        rademacher,
+        sawtooth,
+        sup_norm,
+        tent,
+        triangle,
+        walsh,
+    )
+    assert walsh(5)(Fraction(3, 8)) == -1                       # r_1 r_3 at 0.011 (binary)
+    assert inner(walsh(5), walsh(6)) == 0
+    seq3 = walsh(3, order="sequency")
+    values = [seq3(t) for t in seq3.knots[:-1]]
+    assert sum(a != b for a, b in pairwise(values)) == 3  # 3 sign changes
+    verdict = equal(triangle(3), tent().compose(sawtooth(2)))
+    assert verdict and verdict.exceptions == frozenset()
+    assert sup_norm(triangle(2) - Fraction(1, 2)) == Fraction(1, 2)

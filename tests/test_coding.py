@@ -10,7 +10,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from exactmtl import InexactInputError, InvalidArgument, InvalidArgumentType, Piecewise
+from exactmtl import (
+    InexactInputError,
+    InvalidArgument,
+    InvalidArgumentType,
+    Piecewise,
+    construction,
+)
 from exactmtl.coding import (
     CodeLengthCertificate,
     FiniteClass,
@@ -117,7 +123,6 @@ def test_api_examples():
 
 
 def test_api_example_feature_code_length():
-    construction = pytest.importorskip("exactmtl.construction")
     fs = [construction.feature(s, n=2) for s in range(8)]
     assert code_length(fs, Fr(1, 16)) == 3
 
@@ -402,18 +407,6 @@ def test_sandwich_falsifier():
 # --------------------------------------------------------------------------- construction
 
 
-def _haar_feature(sigma: int, n: int) -> Piecewise:
-    """h_sigma = x + sum sigma_{j,k} 2^-(j+1) psi_{j,k}, from exactmtl.bases only."""
-    from exactmtl import haar
-
-    h = Piecewise.identity()
-    for j in range(n):
-        for k in range(2 ** j):
-            if sigma >> (2 ** j - 1 + k) & 1:
-                h = h + haar(j, k) * Fr(1, 2 ** (j + 1))
-    return h
-
-
 def _head(m: int, k: int, heads: str) -> Piecewise:
     from exactmtl import sawtooth, walsh
 
@@ -428,21 +421,21 @@ def test_output_table_matches_haar_series_outputs(n, m, ks, heads):
 
     tab = output_table(n, m, ks, heads)
     for sigma in range(0, 2 ** (2 ** n - 1), 5):
-        h = _haar_feature(sigma, n)
+        h = construction.feature(sigma, n, form="haar")
         for t, k in enumerate(ks):
             assert equal(tab.piecewise(sigma, t), _head(m, k, heads).compose(h)), (sigma, t)
 
 
 def test_feature_class_matches_haar_series():
     for n in (1, 2, 3):
-        direct = FiniteClass([_haar_feature(s, n) for s in range(2 ** (2 ** n - 1))])
+        direct = FiniteClass([construction.feature(s, n, form="haar")
+                              for s in range(2 ** (2 ** n - 1))])
         table = feature_class(n)
         assert direct.size == table.size
         assert direct.distances() == table.distances()
 
 
 def test_output_table_matches_construction():
-    construction = pytest.importorskip("exactmtl.construction")
     from exactmtl import equal
 
     for n, m, ks in [(2, 1, [0, 1]), (3, 2, [1, 3])]:
@@ -451,7 +444,7 @@ def test_output_table_matches_construction():
             outs = construction.outputs(sigma, n=n, m=m, ks=ks)
             for t in range(len(ks)):
                 assert equal(tab.piecewise(sigma, t), outs[t]), (n, m, ks, sigma, t)
-        assert equal(construction.feature(5, n=n), _haar_feature(5, n))
+        assert equal(construction.feature(5, n=n), construction.feature(5, n, form="haar"))
 
 
 def test_reports_routes_and_consistency():

@@ -20,6 +20,7 @@ from exactmtl import (
     InvalidArgumentType,
     Network,
     Piecewise,
+    construction,
     deep_sawtooth_network,
     equal,
     feature_network,
@@ -48,6 +49,7 @@ from exactmtl import (
     walsh_network,
 )
 from exactmtl.construction_networks import _translations
+from exactmtl.networks import piecewise_linear_network, sawtooth_walsh_network
 from exactmtl.strategies import (
     dyadics,
     heaviside_networks,
@@ -473,7 +475,6 @@ def test_feature_network_is_the_haar_series(data, n):
 
 
 def test_feature_matches_construction_module():
-    construction = pytest.importorskip("exactmtl.construction")
     for n in range(4):
         for mask in range(min(1 << ((1 << n) - 1), 40)):
             assert equal(feature_network(mask, n).to_piecewise(closed=False),
@@ -534,7 +535,6 @@ def test_joint_versus_separate_costs(data, n, extra, code):
 
 
 def test_outputs_match_construction_module():
-    construction = pytest.importorskip("exactmtl.construction")
     mask, n, m, ks, p = 0b0110101, 3, 2, [0, 1, 3], 5
     outs = joint_staircase_network(mask, n, m, ks, p).to_piecewise_outputs(closed=False)
     for f, big_f in zip(outs, construction.outputs(mask, n, m, ks)):
@@ -546,3 +546,58 @@ def test_exact_evaluation_of_library_networks(x):
     assert telgarsky_network(7)(x) == triangle(7)(x)
     assert heaviside_sawtooth_network(5)(x) == sawtooth(5)(x)
     assert deep_sawtooth_network(5)(x) == sawtooth(5)(x)
+
+
+# --------------------------------------------------------------------------- readouts (SPEC B.2)
+
+@st.composite
+def piecewise_linear(draw):
+    """Any PL function on a small domain: random slopes, jumps and point values."""
+    dom = draw(DOMAINS)
+    a, b = F(dom[0]), F(dom[1])
+    n = draw(st.integers(0, 5))
+    cuts = sorted(set(draw(st.lists(st.integers(1, 15), min_size=n, max_size=n))))
+    ks = [a + (b - a) * F(c, 16) for c in cuts]
+    pieces = [(draw(rationals(8)), draw(st.sampled_from([0, 0, 1, -2, F(3, 2)])))
+              for _ in range(len(ks) + 1)]
+    closed = draw(st.booleans())
+    g = Piecewise.linear(ks, pieces, (a, b), closed=closed)
+    vals = list(g.values)
+    for i in draw(st.sets(st.integers(0, len(vals) - 1), max_size=2)):
+        vals[i] += draw(rationals(4))  # isolated values
+    return Piecewise._make(g.knots, g.polys, tuple(vals), closed)
+
+
+@settings(max_examples=80)
+@given(f=piecewise_linear())
+def test_piecewise_linear_network_realises_any_pl_function(f):
+    net = piecewise_linear_network(f)
+    assert equal(net.to_piecewise(f.domain, closed=f.closed), f).verdict == "everywhere"
+
+
+@pytest.mark.parametrize("m", range(0, 5))
+def test_sawtooth_walsh_readout_networks(m):
+    for k in range(1 << m):
+        net = sawtooth_walsh_network(m, k)
+        assert equal(net.to_piecewise(closed=False), construction.sawtooth_walsh(m, k))
+        hidden = net.size().neurons if net.depth else 0
+        assert hidden == (1 << m) - 1  # one unit per interior level-m point
+        # ReLU units exactly at the sign changes of pal_k (the continuous turning points)
+        signs = [walsh(k)(F(c, 1 << m)) for c in range(1 << m)]
+        turns = sum(1 for i in range(len(signs) - 1) if signs[i] != signs[i + 1])
+        acts = net.layers[0].activations if net.depth else ()
+        assert acts.count("relu") == turns
+
+
+def test_readout_falsifier_and_errors():
+    net = sawtooth_walsh_network(3, 5)
+    relu = net.layers[0].activations.index("relu")
+    bad = net.replace_bias(0, relu, net.layers[0].biases[relu] + TINY)
+    r = equal(bad.to_piecewise(closed=False), walsh(5) * (2 * sawtooth(3) - 1))
+    assert r.verdict == "differs" and r.witness is not None
+    with pytest.raises(InvalidArgument, match=r"k=8 must be an integer in \[0, 7\]"):
+        sawtooth_walsh_network(3, 8)
+    with pytest.raises(InvalidArgument, match=r"f has degree 2; a ReLU/Heaviside network"):
+        piecewise_linear_network(Piecewise.identity() ** 2)
+    with pytest.raises(InvalidArgumentType, match=r"f has type list; expected a Piecewise"):
+        piecewise_linear_network([1])

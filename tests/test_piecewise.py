@@ -282,3 +282,53 @@ def test_from_sympy_errors():
         from_sympy(sympy.sqrt(2) * X, X)
     with pytest.raises(InvalidArgument, match="does not convert"):
         from_sympy(sympy.sin(X), X)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: Piecewise.step([F(1, 2), F(1, 4)], [1, 2, 3]),
+     r"breakpoints must be strictly increasing; breakpoints\[1\]=1/4 follows 1/2"),
+    (lambda: Piecewise.step([F(1, 2), F(1, 2)], [1, 2, 3]),
+     r"breakpoints must be strictly increasing; breakpoints\[1\]=1/2 follows 1/2"),
+    (lambda: Piecewise.step([0], [1, 2]), r"breakpoints\[0\]=0 is outside the open domain"),
+    (lambda: Piecewise.step([1], [1, 2]), r"breakpoints\[0\]=1 is outside the open domain"),
+    (lambda: Piecewise.step([F(-1, 2)], [1, 2]), r"breakpoints\[0\]=-1/2 is outside"),
+    (lambda: Piecewise.linear([F(1, 2)], [(0, 1)]),
+     r"len\(pieces\)=1 must be len\(breakpoints\) \+ 1 = 2"),
+    (lambda: Piecewise.on_grid([1, 2, 3]), r"len\(values\)=3 is not a power of two"),
+    (lambda: Piecewise.constant(1, domain=(1, 0)), r"domain=\(1, 0\) must have a < b"),
+    (lambda: sawtooth(1)(F(-1, 2)), r"x=-1/2 is outside the domain \[0, 1\)"),
+    (lambda: sawtooth(1).compose(Piecewise.identity() - F(1, 2)),
+     r"inner function takes the value -1/2 at x=0, outside the domain \[0, 1\)"),
+    (lambda: sawtooth(1).compose(tent()),
+     r"inner function takes the value 1 at x=1/2, outside the domain \[0, 1\)"),
+    (lambda: sawtooth(1).restrict(F(1, 2), F(1, 4)), r"must lie in the domain"),
+    (lambda: sawtooth(1) ** -1, r"exponent=-1 must be an integer >= 0"),
+    (lambda: sawtooth(1).limit(F(1, 2), "up"), r"side='up' must be 'left' or 'right'"),
+])
+def test_more_bad_arguments_name_the_argument(call, message):
+    with pytest.raises(InvalidArgument, match=message):
+        call()
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: Piecewise.step([0.5], [1, 2]), r"breakpoints\[0\]=0\.5 is a float; pass Fraction"),
+    (lambda: Piecewise.step([F(1, 2)], [1, 0.25]), r"values\[1\]=0\.25 is a float"),
+    (lambda: integrate(sawtooth(1), 0.5, 1), r"start=0\.5 is a float"),
+    (lambda: sawtooth(1) / 0.5, r"divisor=0\.5 is a float"),
+    (lambda: 0.5 * sawtooth(1), r"other=0\.5 is a float"),
+    (lambda: equal(sawtooth(1), 0.5), r"g=0\.5 is a float"),
+    (lambda: sawtooth(1) ** 2.0, r"exponent=2\.0 is a float; expected an integer"),
+])
+def test_more_floats_are_refused(call, message):
+    with pytest.raises(InexactInputError, match=message):
+        call()
+
+
+@settings(max_examples=30)
+@given(f=step_functions(max_pieces=12, dyadic_level=None), g=step_functions(max_pieces=12),
+       big=st.integers(60, 90))
+def test_step_inner_exact_on_both_paths(f, g, big):
+    """The int64 merge (bit bound holds) and the Python-int merge (values ~2^big) agree."""
+    assert inner(f, g) == integrate(f * g)
+    h = g * (1 << big) + 1
+    assert inner(f, h) == integrate(f * h) == inner(f, g) * (1 << big) + integrate(f)

@@ -69,6 +69,7 @@ def test_gaussian_moments_exact():
         sign_relu_moment([0, 0], [1, 1])
 
 
+@pytest.mark.slow  # simulation (numeric path, seeded): not a proof
 def test_gaussian_moment_against_monte_carlo():
     # numeric cross-check, not a proof: 200k samples, standard error ~ 0.002
     rng = np.random.default_rng(1)
@@ -102,6 +103,7 @@ def test_population_update_formula():
         task_matrix([[0, 0]])
 
 
+@pytest.mark.slow  # simulation (numeric path, seeded): not a proof
 def test_population_update_against_simulation():
     # E[G] = W U_T / (2 pi); 20k samples per task, entries of G have std error ~ 0.005
     rng = np.random.default_rng(3)
@@ -147,6 +149,7 @@ def test_report():
     assert r.equal is True
 
 
+@pytest.mark.slow  # simulation (numeric path, seeded): not a proof
 def test_simulation_angles_versus_tasks():
     # numeric path, seed 0, r = 4: observed max angles 88, 83, 50 at T = 1, 2, 4 and 8, 7 deg
     # at T = 32, 64. Tolerances: > 60 deg while T < r, < 20 deg for T >= 8 r.
@@ -165,3 +168,45 @@ def test_simulation_angles_over_seeds():
                 simulate_principal_angles(tasks=(1, 2, 3, 64), seed=seed, n=400)}
         assert min(rows[1], rows[2], rows[3]) > 60, seed
         assert rows[64] < 15, seed
+
+
+def test_principal_angles_of_algebraic_orthonormal_bases():
+    # exact bases need not be rational: an orthonormal basis with sqrt(2)/2 entries
+    h = sympy.sqrt(2) / 2
+    A = [[h, 0], [h, 0], [0, 1]]
+    B = [[1, 0], [0, h], [0, h]]
+    assert principal_cosines(A, B, orthonormal=True) == (1, F(1, 2))
+    assert principal_cosines(A, B) == principal_cosines(A, B, orthonormal=True)
+    assert principal_angles(A, B) == (0, sympy.pi / 3)
+    # irrational characteristic polynomial: radicals, checked against the numeric path
+    s2, s3 = sympy.sqrt(2), sympy.sqrt(3)
+    A2, B2 = [[1, 0], [s2, 1], [0, 1], [1, s3]], [[1, 1], [1, 0], [s3, 2], [0, 1]]
+    exact = [float(a) for a in principal_angles(A2, B2)]
+    numeric = principal_angles_numeric(np.array(A2, dtype=float), np.array(B2, dtype=float))
+    assert np.allclose(exact, numeric, atol=1e-12)
+
+
+def test_algebraic_bases_bad_input():
+    h = sympy.sqrt(2) / 2
+    with pytest.raises(InvalidArgument, match=r"A is not orthonormal: \(A\^T A\)\[0\]\[1\] = "
+                       r"sqrt\(2\)/2, expected 0"):
+        principal_angles([[h, 1], [h, 0], [0, 0]], [[1], [0], [0]], orthonormal=True)
+    with pytest.raises(InvalidArgument, match="A has rank 1 but 2 columns"):
+        principal_angles([[sympy.sqrt(2), 1], [2, sympy.sqrt(2)], [0, 0]], [[1], [0], [0]])
+    with pytest.raises(InvalidArgument, match=r"A\[0\]\[0\]=a is not a number"):
+        principal_angles([[sympy.Symbol("a")]], [[1]])
+    with pytest.raises(InexactInputError, match=r"A\[0\]\[0\]=0\.5.* is a sympy Float.*"
+                       "principal_angles_numeric"):
+        principal_angles([[sympy.Float(0.5)]], [[1]])
+    with pytest.raises(InvalidArgument, match=r"B\[0\]\[0\]=I is not real"):
+        principal_angles([[1]], [[sympy.I]])
+
+
+def test_simulations_are_seeded():
+    # default tier: the simulations are deterministic functions of their seed (no claim about
+    # their statistics; those are the slow tests above and the notebook)
+    a = simulate_principal_angles(tasks=(1, 4), d=6, r=2, width=8, n=20, seed=3)
+    assert a == simulate_principal_angles(tasks=(1, 4), d=6, r=2, width=8, n=20, seed=3)
+    assert [row["T"] for row in a] == [1, 4] and all(0 <= row["max_angle"] <= 90 for row in a)
+    G = simulate_one_step(np.eye(3), [[1.0, 0.0, 0.0]], 10, seed=1)
+    assert np.array_equal(G, simulate_one_step(np.eye(3), [[1.0, 0.0, 0.0]], 10, seed=1))

@@ -67,6 +67,7 @@ def test_spiked_exact_values():
     assert not at.above_threshold and at.sigma == 2
 
 
+@pytest.mark.slow  # simulation (numeric path, seeded): not a proof
 def test_spiked_against_simulation():
     # n = 400, m = 800, theta = 3/2, c = 1/2; three seeds averaged. Fluctuations at this size:
     # sigma ~ 0.03, overlaps ~ 0.02 (observed); tolerance 0.06.
@@ -79,6 +80,7 @@ def test_spiked_against_simulation():
     assert below["overlap_left"] < 0.05 and abs(below["sigma"] - (1 + np.sqrt(0.5))) < 0.06
 
 
+@pytest.mark.slow  # simulation (numeric path, seeded): not a proof
 def test_two_task_against_simulation():
     # n = 10000 samples in d = 50: observed errors <= 0.065 over seeds 0-2; tolerance 0.2
     for q in (0.0, 0.5, 1.0):
@@ -103,6 +105,7 @@ def test_report():
     assert r0.equal is True
 
 
+@pytest.mark.slow  # simulation (numeric path, seeded): not a proof
 def test_multitask_benefit_sign_pattern():
     # numeric path, seed 0: observed benefit +0.23 (rho = 1) and -0.17 (rho = 0); the sign is
     # what is claimed, with a margin of 0.05 in each direction
@@ -117,3 +120,14 @@ def test_multitask_benefit_over_seeds():
     for seed in range(8):
         assert simulate_multitask_benefit(1.0, seed=seed)["benefit"] > 0, seed
         assert simulate_multitask_benefit(0.0, seed=seed)["benefit"] < 0, seed
+
+
+def test_simulations_are_seeded():
+    # default tier: determinism in the seed only (the statistical claims are the slow tests)
+    a = simulate_multitask_benefit(1.0, n_a=10, n_b=20, d=8, steps=5, n_val=50, seed=4)
+    assert a == simulate_multitask_benefit(1.0, n_a=10, n_b=20, d=8, steps=5, n_val=50, seed=4)
+    assert a["benefit"] == a["single"] - a["multi"]
+    s = simulate_spiked_rectangular(1.0, 20, 40, seed=2)
+    assert s == simulate_spiked_rectangular(1.0, 20, 40, seed=2)
+    assert simulate_two_task_eigenvalue(2.0, 1.0, 0.5, d=5, n=50, seed=1) == \
+        simulate_two_task_eigenvalue(2.0, 1.0, 0.5, d=5, n=50, seed=1)

@@ -174,6 +174,7 @@ def test_report():
     assert rf.equal is True and rf.ratio == 1
 
 
+@pytest.mark.slow  # simulation (numeric path, seeded): not a proof
 def test_simulation_joint_training_recovers_the_kink():
     # numeric path, seeded. Tolerances: the trained cost is within 5% of the exact optimum 5
     # and f_A(-1) within 0.3 of the joint optimum's 0 (observed 0.02 for this seed); the
@@ -192,3 +193,30 @@ def test_simulation_over_seeds():
         r = simulate_training(seed=seed)
         assert abs(r["joint"]["at_minus_one"][0]) < 0.3, seed
         assert abs(r["joint"]["cost"] - 5) < 0.25, seed
+
+
+def test_simulation_is_seeded():
+    # default tier: determinism in the seed only (the claim is the slow test above)
+    a = simulate_training(width=6, steps=20, seed=2)
+    b = simulate_training(width=6, steps=20, seed=2)
+    assert a["joint"]["at_minus_one"] == b["joint"]["at_minus_one"]
+    assert a["separate"]["cost"] == b["separate"]["cost"]
+    assert a["joint"]["predict"]([0.0, 1.0]).shape == (2, 2)
+
+
+def test_piecewise_linear_algebra():
+    f = PiecewiseLinearVector([-1, 0], [(3, 0), (1, 1)], (1, 2), (0, 1))
+    g = PiecewiseLinearVector([0, 2], [(-1, -1), (0, 5)], (0, -2), (1, 0))
+    for x in (F(-3), F(-1), F(0), F(1, 3), F(2), F(7)):
+        assert (f + g)(x) == tuple(u + v for u, v in zip(f(x), g(x)))
+        assert (f - g)(x) == tuple(u - v for u, v in zip(f(x), g(x)))
+        assert (F(2, 3) * f)(x) == tuple(F(2, 3) * u for u in f(x)) == (f * F(2, 3))(x)
+    assert (f + g).knots == (F(-1), F(2))  # the jumps at 0 cancel: one fewer bend
+    assert f - f == PiecewiseLinearVector([], [], (0, 0), (0, 0))
+    assert (f + g).vector_tv() == 3 + 5  # disjoint kinks: the norms add
+    with pytest.raises(InvalidArgument, match="cannot add functions with 2 and 1 outputs"):
+        f + f.component(0)
+    with pytest.raises(InvalidArgumentType, match="not piecewise linear; multiply by an exact"):
+        f * g
+    with pytest.raises(InexactInputError, match=r"c=0\.5 is a float"):
+        f * 0.5

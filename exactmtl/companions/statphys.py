@@ -129,7 +129,12 @@ def spiked_rectangular(theta: Any, c: Any) -> SpikedLimits:
 def simulate_spiked_rectangular(theta: float, n: int, m: int, *, seed: int = 0
                                 ) -> dict[str, float]:
     """One draw of X = theta u v^T + G (G_ij ~ N(0, 1/m)): top singular value and squared
-    overlaps of the top singular vectors with u, v (numpy, seeded; numeric path)."""
+    overlaps of the top singular vectors with u, v (numpy, seeded; numeric path).
+
+    >>> r = simulate_spiked_rectangular(2.0, 20, 40, seed=0)
+    >>> sorted(r), r == simulate_spiked_rectangular(2.0, 20, 40, seed=0)
+    (['overlap_left', 'overlap_right', 'sigma'], True)
+    """
     import numpy as np
 
     n = as_exact_int(n, "n", minimum=1)
@@ -139,13 +144,13 @@ def simulate_spiked_rectangular(theta: float, n: int, m: int, *, seed: int = 0
     u /= np.linalg.norm(u)
     v = rng.standard_normal(m)
     v /= np.linalg.norm(v)
-    X = float(theta) * np.outer(u, v) + rng.standard_normal((n, m)) / np.sqrt(m)
+    X = float(theta) * np.outer(u, v) + rng.standard_normal((n, m)) / np.sqrt(m)  # float ok
     evals, evecs = np.linalg.eigh(X @ X.T)  # n <= m: the top left singular pair of X
-    sigma = float(np.sqrt(evals[-1]))
+    sigma = float(np.sqrt(evals[-1]))  # float ok (numeric path)
     left = evecs[:, -1]
     right = X.T @ left / sigma
-    return {"sigma": sigma, "overlap_left": float((left @ u) ** 2),
-            "overlap_right": float((right @ v) ** 2)}
+    return {"sigma": sigma, "overlap_left": float((left @ u) ** 2),  # float ok (numeric path)
+            "overlap_right": float((right @ v) ** 2)}  # float ok (numeric path)
 
 
 # --------------------------------------------------------------------------- two tasks
@@ -213,7 +218,12 @@ def simulate_two_task_eigenvalue(s_a: float, s_b: float, q: float, *, d: int = 5
                                  n: int = 10000, noise: float = 1.0, seed: int = 0) -> float:
     """Top eigenvalue of C_a + C_b - 2 noise^2 I, C_t the sample covariance of n samples
     x = s_t z v_t + noise * g (z ~ N(0,1), g ~ N(0, I_d)), |v_t| = 1, <v_a, v_b> = q.
-    Tends to :func:`two_task_top_eigenvalue` as n / d grows (numpy, seeded; numeric path)."""
+    Tends to :func:`two_task_top_eigenvalue` as n / d grows (numpy, seeded; numeric path).
+
+    >>> lam = simulate_two_task_eigenvalue(2.0, 1.0, 0.5, d=5, n=200, seed=0)
+    >>> lam == simulate_two_task_eigenvalue(2.0, 1.0, 0.5, d=5, n=200, seed=0)
+    True
+    """
     import numpy as np
 
     d = as_exact_int(d, "d", minimum=2)
@@ -226,7 +236,7 @@ def simulate_two_task_eigenvalue(s_a: float, s_b: float, q: float, *, d: int = 5
     for s, v in ((s_a, va), (s_b, vb)):
         X = s * np.outer(rng.standard_normal(n), v) + noise * rng.standard_normal((n, d))
         C += X.T @ X / n
-    return float(np.linalg.eigvalsh(C)[-1])
+    return float(np.linalg.eigvalsh(C)[-1])  # float ok (numeric path)
 
 
 # --------------------------------------------------------------------------- report
@@ -261,6 +271,10 @@ def simulate_teacher_student(n: int, *, d: int = 40, classes: int = 3, rho: floa
     M_b = rho M_a + sqrt(1 - rho^2) M_perp (M_perp orthonormal, orthogonal to M_a), so
     M_a M_b^T = rho I. Labels: argmax(s M x + noise xi), xi ~ N(0, I). The teachers depend on
     ``seed`` only, so calls with the same seed and different n share them.
+
+    >>> data = simulate_teacher_student(5, d=8, classes=2, rho=0.5, seed=1)
+    >>> data["a"][0].shape, sorted(set(data["b"][1].tolist())) <= [0, 1]
+    ((5, 8), True)
     """
     import numpy as np
 
@@ -292,7 +306,7 @@ def _cross_entropy(Z: Any, y: Any) -> tuple[float, Any]:
     Z = Z - Z.max(axis=1, keepdims=True)
     P = np.exp(Z)
     P /= P.sum(axis=1, keepdims=True)
-    return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-300))), P
+    return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-300))), P  # float ok (numeric path)
 
 
 def _train(sets: list, d: int, classes: int, trunk: int, steps: int, lr: float, wd: float,
@@ -338,6 +352,10 @@ def simulate_multitask_benefit(rho: float, *, n_a: int = 60, n_b: int = 600, d: 
     task a's n_a samples, multi-task on those plus task b's n_b samples (same initialisation).
     Validation: cross-entropy on n_val fresh samples of task a. Numeric path, seeded.
     Expect benefit > 0 for a related clean task b (rho = 1) and < 0 for an unrelated one (rho=0).
+
+    >>> r = simulate_multitask_benefit(1.0, n_a=10, n_b=20, d=8, steps=5, n_val=50, seed=0)
+    >>> sorted(r), r["benefit"] == r["single"] - r["multi"]
+    (['benefit', 'multi', 'rho', 'single'], True)
     """
     n_a = as_exact_int(n_a, "n_a", minimum=1)
     n_b = as_exact_int(n_b, "n_b", minimum=1)
@@ -355,4 +373,4 @@ def simulate_multitask_benefit(rho: float, *, n_a: int = 60, n_b: int = 600, d: 
         return _cross_entropy(Xv @ p["R"].T @ p["H0"].T + p["c0"], yv)[0]
 
     ls, lm = val(single), val(multi)
-    return {"rho": float(rho), "single": ls, "multi": lm, "benefit": ls - lm}
+    return {"rho": float(rho), "single": ls, "multi": lm, "benefit": ls - lm}  # float ok

@@ -23,7 +23,9 @@ and jump vectors, no sampling). :func:`certify_joint_interpolation` checks a dua
 whose dual is: maximise sum_t <lambda_t, y_t> over lambda_t with sum_i lambda_ti = 0,
 sum_i lambda_ti x_ti = 0 and ||eta(s)||_2 <= 1 for all s, eta_t(s) = sum_i lambda_ti (x_ti - s)_+.
 ``eta`` is piecewise linear, so ||eta||^2 is a convex quadratic on each piece and its maximum is
-attained at a data point: the feasibility check is a finite exact computation.
+attained at a data point: the feasibility check is a finite exact computation. The proof
+files check the SPEC example twice more, independently of this function: D3.3 with sympy
+calculus on the dual, D3.6 by an exact simplex on the primal (no dual in sight).
 
 The numeric path (numpy, seeded) is :func:`simulate_training`.
 
@@ -199,7 +201,11 @@ class PiecewiseLinearVector:
         return tuple(out)
 
     def component(self, t: int) -> PiecewiseLinearVector:
-        """Output ``t`` as a one-output function."""
+        """Output ``t`` as a one-output function.
+
+        >>> PiecewiseLinearVector([-1], [(3, 4)]).component(1).jumps
+        ((Fraction(4, 1),),)
+        """
         t = as_exact_int(t, "t", minimum=0, maximum=self.outputs - 1)
         return PiecewiseLinearVector(self.knots, [(j[t],) for j in self.jumps],
                                      (self.intercept[t],), (self.slope[t],))
@@ -227,16 +233,84 @@ class PiecewiseLinearVector:
             offset += p.outputs
         return cls(knots, jumps, icpt, slp)
 
+    # ----------------------------------------------------------------- algebra (exact)
+    def _same_outputs(self, other: Any, op: str) -> PiecewiseLinearVector:
+        if not isinstance(other, PiecewiseLinearVector):
+            raise InvalidArgumentType(f"cannot {op} a PiecewiseLinearVector and "
+                                      f"{type(other).__name__}; expected a PiecewiseLinearVector")
+        if other.outputs != self.outputs:
+            raise InvalidArgument(f"cannot {op} functions with {self.outputs} and "
+                                  f"{other.outputs} outputs; expected equal numbers of outputs")
+        return other
+
+    def __add__(self, other: Any) -> PiecewiseLinearVector:
+        """Pointwise sum (knots merged, jumps added; still continuous piecewise linear).
+
+        >>> f = PiecewiseLinearVector([-1], [(3, 0)]); g = PiecewiseLinearVector([-1], [(0, 4)])
+        >>> (f + g).jumps, (f + g).vector_tv(), (f - f).knots
+        (((Fraction(3, 1), Fraction(4, 1)),), Fraction(5, 1), ())
+        """
+        o = self._same_outputs(other, "add")
+        return PiecewiseLinearVector(
+            self.knots + o.knots, self.jumps + o.jumps,
+            tuple(u + v for u, v in zip(self.intercept, o.intercept)),
+            tuple(u + v for u, v in zip(self.slope, o.slope)))
+
+    def __neg__(self) -> PiecewiseLinearVector:
+        return self.scale(-1)
+
+    def __sub__(self, other: Any) -> PiecewiseLinearVector:
+        return self + (-self._same_outputs(other, "subtract"))
+
+    def scale(self, c: Any) -> PiecewiseLinearVector:
+        """``c f`` for an exact scalar ``c`` (also ``c * f`` and ``f * c``).
+
+        >>> (2 * PiecewiseLinearVector([0], [(3, 4)])).vector_tv()
+        Fraction(10, 1)
+        """
+        c = as_exact(c, "c")
+        return PiecewiseLinearVector(self.knots, [tuple(c * v for v in j) for j in self.jumps],
+                                     tuple(c * v for v in self.intercept),
+                                     tuple(c * v for v in self.slope))
+
+    def __mul__(self, c: Any) -> PiecewiseLinearVector:
+        if isinstance(c, PiecewiseLinearVector):
+            raise InvalidArgumentType("the product of two piecewise-linear functions is not "
+                                      "piecewise linear; multiply by an exact scalar")
+        return self.scale(c)
+
+    __rmul__ = __mul__
+
+    def derivative_jumps(self) -> tuple[tuple[Fraction, Vec], ...]:
+        """The pairs (s_k, J_k): the jumps of f' (the measure f'' is sum_k J_k delta_{s_k}).
+
+        >>> PiecewiseLinearVector([1, -1], [(1, 0), (3, 4)]).derivative_jumps()[0][0]
+        Fraction(-1, 1)
+        """
+        return tuple(zip(self.knots, self.jumps))
+
     def vector_tv(self) -> Any:
-        """Joint cost sum_k ||J_k||_2 (exact; see :func:`vector_tv`)."""
+        """Joint cost sum_k ||J_k||_2 (exact; see :func:`vector_tv`).
+
+        >>> PiecewiseLinearVector([0, 1], [(1, 1), (0, 2)]).vector_tv()
+        sqrt(2) + 2
+        """
         return _exact_sum([exact_norm(j) for j in self.jumps])
 
     def separate_tv(self) -> Fraction:
-        """Per-task cost sum_k sum_t |J_kt|."""
+        """Per-task cost sum_k sum_t |J_kt|.
+
+        >>> PiecewiseLinearVector([0, 1], [(1, -1), (0, 2)]).separate_tv()
+        Fraction(4, 1)
+        """
         return sum((abs(v) for j in self.jumps for v in j), Fraction(0))
 
     def shared_knots(self) -> tuple[Fraction, ...]:
-        """Knots where two or more outputs bend (where ``vector_tv < separate_tv`` locally)."""
+        """Knots where two or more outputs bend (where ``vector_tv < separate_tv`` locally).
+
+        >>> PiecewiseLinearVector([0, 1], [(1, 1), (0, 2)]).shared_knots()
+        (Fraction(0, 1),)
+        """
         return tuple(s for s, j in zip(self.knots, self.jumps) if sum(v != 0 for v in j) > 1)
 
 
@@ -352,7 +426,12 @@ def network_cost(out_weights: Sequence[Sequence[Any]], in_weights: Sequence[Any]
 def rescale_network(out_weights: Sequence[Sequence[Any]], in_weights: Sequence[Any],
                     biases: Sequence[Any], scales: Sequence[Any]
                     ) -> tuple[list[Vec], Vec, Vec]:
-    """Apply a_k -> a_k / c_k, (w_k, b_k) -> c_k (w_k, b_k) with rational c_k > 0."""
+    """Apply a_k -> a_k / c_k, (w_k, b_k) -> c_k (w_k, b_k) with rational c_k > 0.
+
+    >>> a, w, b = rescale_network([(3, 4)], [1], [1], [2])
+    >>> [str(v) for v in a[0]], w, network_function(a, w, b) == network_function([(3, 4)], [1], [1])
+    (['3/2', '2'], (Fraction(2, 1),), True)
+    """
     a, w, b = _network_args(out_weights, in_weights, biases)
     c = _vec(scales, "scales", len(w))
     for k, ck in enumerate(c):
@@ -752,6 +831,12 @@ def simulate_training(tasks: Sequence[Any] | None = None, *, width: int = 40,
     skip part and biases. Returns a dict with, for ``"joint"`` and ``"separate"``, the value at
     x = -1 of each task's trained function, the rescaling-invariant cost sum ||a_k|| |w_k|, the
     data misfit, and a callable ``predict`` (x array -> (len(x), T) array).
+
+    >>> r = simulate_training(width=6, steps=20, seed=0)      # seeded: deterministic
+    >>> r["joint"]["predict"]([0.0, 1.0]).shape, len(r["separate"]["runs"])
+    ((2, 2), 2)
+    >>> r["joint"]["cost"] == simulate_training(width=6, steps=20, seed=0)["joint"]["cost"]
+    True
     """
     import numpy as np
 
@@ -760,8 +845,8 @@ def simulate_training(tasks: Sequence[Any] | None = None, *, width: int = 40,
     ts = _tasks(tasks)
     width = as_exact_int(width, "width", minimum=1)
     steps = as_exact_int(steps, "steps", minimum=1)
-    xs = [np.array([float(v) for v in x]) for x, _ in ts]
-    ys = [np.array([float(v) for v in y]) for _, y in ts]
+    xs = [np.array([float(v) for v in x]) for x, _ in ts]  # float ok (numeric path)
+    ys = [np.array([float(v) for v in y]) for _, y in ts]  # float ok (numeric path)
 
     def train(task_ids: list[int], rng: np.random.Generator) -> dict[str, Any]:
         T = len(task_ids)
@@ -796,9 +881,9 @@ def simulate_training(tasks: Sequence[Any] | None = None, *, width: int = 40,
             return np.maximum(np.outer(x, p["w"]) + p["b"], 0.0) @ p["a"].T + p["c0"] + \
                 np.outer(x, p["c1"])
 
-        misfit = max(float(np.max(np.abs(predict(xs[t])[:, j] - ys[t])))
+        misfit = max(float(np.max(np.abs(predict(xs[t])[:, j] - ys[t])))  # float ok (numeric path)
                      for j, t in enumerate(task_ids))
-        cost = float(np.sum(np.linalg.norm(p["a"], axis=0) * np.abs(p["w"])))
+        cost = float(np.sum(np.linalg.norm(p["a"], axis=0) * np.abs(p["w"])))  # float ok
         return {"at_minus_one": predict(np.array([-1.0]))[0].tolist(), "cost": cost,
                 "misfit": misfit, "predict": predict, "params": p}
 

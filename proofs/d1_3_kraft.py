@@ -1,0 +1,66 @@
+"""D1.3 -- exact Kraft sums of the Elias gamma and delta codes.
+
+Statement   With gamma lengths 2 L - 1 and delta lengths L - 1 + 2 bitlen(L) - 1 (L = bitlen(n)),
+            the Kraft sums over n = 1..N are < 1 for every N, 1 - K_gamma(2^L - 1) = 2^-L, and
+            K_delta(2^L - 1) = K_gamma(L): both tend to 1 (the codes are complete in the limit).
+Check       Exact Fraction sums: the closed form by bit length (elias_kraft_sum) equals the
+            direct sum of prefixcodes.kraft_sum over the lengths of prefixcodes for every N up to
+            the range; each sum < 1; the two identities at every L; the codewords of
+            prefixcodes.elias_gamma / elias_delta for n < 2^9 are prefix-free.
+Range       N <= 2^10 (every N) by default, N <= 2^13 with --full; identities for L <= 64.
+Falsifier   gamma lengths shortened by one (2 L - 2) give a Kraft sum > 1 at N = 3.
+Source      SPEC D.1 and A.8; Elias (1975).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from exactmtl.companions.pacbayes import elias_kraft_sum
+from exactmtl.prefixcodes import (
+    elias_delta,
+    elias_delta_length,
+    elias_gamma,
+    elias_gamma_length,
+    is_prefix_free,
+    kraft_sum,
+)
+from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+
+CLAIM = Claim("D1.3", "Kraft sums of Elias gamma and delta")
+
+
+def _check_below_one(length, top: int, name: str) -> None:
+    total = Fraction(0)
+    for n in range(1, top + 1):
+        total += Fraction(1, 2 ** length(n))
+        expect(total < 1, "Kraft sum >= 1", code=name, N=n, sum=total)
+
+
+def check_closed_form_and_below_one(full: bool = False) -> dict:
+    top = 2 ** (13 if full else 10)
+    for name, length in (("elias-gamma", elias_gamma_length), ("elias-delta", elias_delta_length)):
+        _check_below_one(length, top, name)
+        for N in progress(range(1, top + 1, 1 if top <= 1024 else 7), name):
+            expect_equal(elias_kraft_sum(N, name), kraft_sum(length(n) for n in range(1, N + 1)),
+                         "closed form", code=name, N=N)
+    return {"N <=": top}
+
+
+def check_limits() -> dict:
+    for L in range(1, 65):
+        expect_equal(1 - elias_kraft_sum(2**L - 1, "elias-gamma"), Fraction(1, 2**L), L=L)
+        expect_equal(elias_kraft_sum(2**L - 1, "elias-delta"), elias_kraft_sum(L, "elias-gamma"),
+                     "delta identity", L=L)
+    return {"1 - K_gamma(2^L - 1)": "2^-L", "K_delta(2^L - 1)": "K_gamma(L)", "L <=": 64}
+
+
+def check_prefix_free() -> dict:
+    for enc in (elias_gamma, elias_delta):
+        expect(is_prefix_free(enc(n) for n in range(1, 2**9)), "not prefix-free",
+               code=enc.__name__)
+    return {"codewords": 2 * (2**9 - 1)}
+
+
+def falsify_short_gamma() -> None:
+    _check_below_one(lambda n: 2 * n.bit_length() - 2, 8, "gamma-minus-one")
