@@ -348,15 +348,20 @@ def discover(paths: Sequence[str | os.PathLike] | None = None, *,
 
 
 def select(proofs: Sequence[ProofModule], patterns: Sequence[str] | None) -> list[ProofModule]:
-    """Keep the proofs whose id matches one of ``patterns`` (exact, case-insensitive, or glob).
+    """Keep the proofs whose id matches one of ``patterns``: the id itself (case-insensitive),
+    a glob, or a group prefix (``D1`` selects ``D1.1``, ``D1.2``, ...).
 
     >>> [p.id for p in select(discover(), ["a1", "A1?"])]
     ['A1', 'A10']
+    >>> [p.id for p in select(discover(), ["D4"])]
+    ['D4.1', 'D4.2', 'D4.3']
     """
     if not patterns:
         return list(proofs)
     pats = [p.upper() for p in patterns]
-    return [p for p in proofs if any(fnmatch.fnmatchcase(p.id.upper(), q) for q in pats)]
+    return [p for p in proofs
+            if any(fnmatch.fnmatchcase(p.id.upper(), q) or p.id.upper().startswith(q + ".")
+                   for q in pats)]
 
 
 # --------------------------------------------------------------------------- running
