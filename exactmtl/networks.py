@@ -44,7 +44,7 @@ import numpy as np
 
 from exactmtl._validate import as_exact, as_exact_int, check_level
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
-from exactmtl.piecewise import Piecewise, _bulk, _peval
+from exactmtl.piecewise import Piecewise, _bulk, _domain, _peval
 from exactmtl.prefixcodes import rational_code_length
 
 __all__ = [
@@ -633,17 +633,6 @@ class CompiledNetwork:
     layer_regions: tuple[int, ...]
     domain: tuple[Fraction, Fraction]
     closed: bool
-
-
-def _domain(domain: Any) -> tuple[Fraction, Fraction]:
-    try:
-        lo, hi = domain
-    except (TypeError, ValueError):
-        raise InvalidArgumentType(f"domain={domain!r} must be a pair (a, b)") from None
-    a, b = as_exact(lo, "domain[0]"), as_exact(hi, "domain[1]")
-    if not a < b:
-        raise InvalidArgument(f"domain=({a}, {b}) must have a < b")
-    return a, b
 
 
 # --------------------------------------------------------------------------- exact integer engine
