@@ -266,3 +266,25 @@ def test_undecided_and_exact_certificates_are_rechecked():
         verify_certificate(dict(eq, threshold="3/1"))
     rat = certify(Fraction(1, 3), "<", Fraction(1, 2)).to_json()
     assert rat["method"] == "exact rational" and verify_certificate(rat)
+
+
+def test_report_certificates_recheck_from_json_alone(tmp_path):
+    """`exactmtl check --json` carries certify's certificates; each re-checks from the file."""
+    import json
+    from pathlib import Path
+
+    from exactmtl.certified import verify_certificate
+    from exactmtl.proofcheck import discover, run_all, select, write_report
+
+    proofs = select(discover([Path(__file__).resolve().parent.parent / "proofs"]), ["D1.1"])
+    path = tmp_path / "report.json"
+    write_report(run_all(proofs), path)
+    report = json.loads(path.read_text())
+    certs = [cert for claim in report["claims"] for step in claim["steps"]
+             if isinstance(step.get("certificate"), dict)
+             for cert in step["certificate"].get("certificates", [])]
+    assert len(certs) >= 10
+    assert all(verify_certificate(cert) for cert in certs)
+    tampered = dict(certs[0], threshold="1/1")  # 1 - e^-c >= 1 is false
+    with pytest.raises(CheckFailed):
+        verify_certificate(tampered)
