@@ -159,6 +159,12 @@ def test_float_kl_inverse_is_within_its_tolerance_only():
     assert abs(F(x) - e.mid) < F(1, 10**5)
 
 
+def test_float_kl_inverse_saturates_at_one():
+    # kl(0||p) = -log(1 - p) <= 40 up to p = 1 - 1e-15 (34.5): the float inverse is 1, no crash
+    assert kl_inverse_float(0.0, 40.0) == 1.0
+    assert kl_inverse(0, 40).hi == 1
+
+
 # --------------------------------------------------------------------------- bounds
 
 def test_occam_bound_matches_mpmath():
@@ -189,6 +195,7 @@ def test_bounds_contain_their_mpmath_values():
 @settings(max_examples=12)
 @given(r=probabilities(20).filter(lambda x: x < 1), bits=st.integers(0, 5000),
        N=st.integers(1, 10**5), delta=probabilities(100, open_interval=True))
+@example(r=F(0), bits=345, N=7, delta=F(1, 3))  # kl^-1 within 1e-15 of 1 (float root finder)
 def test_bound_enclosures_contain_100_digit_values(r, bits, N, delta):
     with mpmath.workdps(110):
         B = (bits * mpmath.log(2) + mpmath.log(2 * mpmath.sqrt(N) / mpf(delta))) / N

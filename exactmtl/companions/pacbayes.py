@@ -294,7 +294,10 @@ def kl_inverse_float(q: float, c: float, xtol: float = 1e-5) -> float:
         t = q * math.log(q / p) if q > 0 else 0.0  # float ok: numeric path
         return t + (1 - q) * math.log((1 - q) / (1 - p)) - c  # float ok: numeric path
 
-    return brentq(f, q, 1 - 1e-15, xtol=xtol)
+    top = 1 - 1e-15
+    if f(top) <= 0:  # kl(q||p) <= c up to p = 1 - 1e-15: the inverse is 1 in float64
+        return 1.0
+    return brentq(f, q, top, xtol=xtol)
 
 
 # --------------------------------------------------------------------------- Maurer, Kraft
