@@ -27,11 +27,11 @@ import json
 import math
 import platform
 import random
-import time
 from fractions import Fraction
 
 import flint
 import mpmath
+from _timing import best_of
 
 from exactmtl.certified import Enclosure, precision
 from exactmtl.companions.pacbayes import (
@@ -42,15 +42,6 @@ from exactmtl.companions.pacbayes import (
     occam_bound,
     transfer_bound,
 )
-
-
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def _frac_of_mpf(x) -> Fraction:
@@ -151,7 +142,7 @@ def compare_backends(n: int, prec: int, seed: int = 0) -> dict:
     rows = {}
     candidates = (("arb", kl_arb, 5), ("mpmath.iv", kl_iv, 3), ("rational", kl_rational, 1))
     for name, fn, rep in candidates:
-        sec, encs = _best(lambda fn=fn: fn(pairs, prec), rep)
+        sec, encs = best_of(lambda fn=fn: fn(pairs, prec), rep)
         with mpmath.workdps(110):
             contained = sum(e.contains(t) for e, t in zip(encs, truth))
         widest = max(e.width for e in encs)
@@ -191,8 +182,8 @@ def kl_inverse_float_vs_certified(n: int, seed: int = 1) -> dict:
     rng = random.Random(seed)
     cases = [(Fraction(rng.randint(0, 300), 1000), Fraction(rng.randint(1, 2000), 1000))
              for _ in range(n)]
-    t_float, floats = _best(lambda: [kl_inverse_float(float(q), float(c)) for q, c in cases], 3)
-    t_cert, encs = _best(lambda: [kl_inverse(q, c) for q, c in cases], 1)
+    t_float, floats = best_of(lambda: [kl_inverse_float(float(q), float(c)) for q, c in cases], 3)
+    t_cert, encs = best_of(lambda: [kl_inverse(q, c) for q, c in cases], 1)
     below = sum(Fraction(f) < e.lo for f, e in zip(floats, encs))
     err = max(abs(Fraction(f) - e.mid) for f, e in zip(floats, encs))
     return {"n": n, "float_seconds": t_float, "certified_seconds": t_cert,

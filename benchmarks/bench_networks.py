@@ -21,17 +21,9 @@ from fractions import Fraction
 
 import numpy as np
 import sympy
+from _timing import best_of
 
 from exactmtl import equal, telgarsky_network, triangle
-
-
-def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _fmt(seconds: float) -> str:
@@ -54,7 +46,7 @@ def main() -> None:
         start = time.perf_counter()
         compiled = net.compile()
         first = time.perf_counter() - start
-        t_compile = min(first, _best(net.compile, repeat - 1)) if repeat > 1 else first
+        t_compile = min(first, best_of(net.compile, repeat - 1)[0]) if repeat > 1 else first
         start = time.perf_counter()
         target = triangle(k)
         t_tri = time.perf_counter() - start
@@ -76,7 +68,7 @@ def main() -> None:
         expr = sympy.piecewise_fold(tent.subs(x, expr))
         spent += time.perf_counter() - start
         net = telgarsky_network(k)
-        ours = _best(net.compile, 5)
+        ours = best_of(net.compile, 5)[0]
         f = net.to_piecewise()
         size = 1 << (k + 1)
         for i in range(size + 1):

@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 import sympy
+from _timing import best_of
 
 from exactmtl import Piecewise, inner
 
@@ -29,15 +30,6 @@ def _random_step(rng: random.Random, pieces: int, level: int) -> Piecewise:
     cuts = sorted(rng.sample(range(1, 1 << level), pieces - 1))
     return Piecewise.step([Fraction(c, 1 << level) for c in cuts],
                           [Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(pieces)])
-
-
-def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _sympy_integral(conn, fs, gs, x) -> None:
@@ -76,7 +68,7 @@ def main() -> None:
     print(f"{'pieces':>8} {'exactmtl [s]':>13} {'sympy [s]':>12} {'ratio':>10}")
     for pieces in ([16, 32] if args.quick else [64, 128]):
         f, g = _random_step(rng, pieces, 12), _random_step(rng, pieces, 12)
-        ours = _best(lambda f=f, g=g: inner(f, g), 5)
+        ours = best_of(lambda f=f, g=g: inner(f, g), 5)[0]
         value = inner(f, g)
         theirs, ref = _sympy_timed(f.to_sympy(x), g.to_sympy(x), x, args.sympy_limit)
         if theirs is None:
@@ -96,10 +88,10 @@ def main() -> None:
         start = time.perf_counter()
         inner(f, g)  # first call: reads every Fraction once
         first = time.perf_counter() - start
-        ours = _best(lambda f=f, g=g: inner(f, g), 3)
+        ours = best_of(lambda f=f, g=g: inner(f, g), 3)[0]
         af = np.array(a, dtype=np.float64)
         bf = np.array([float(v) for v in b])  # float ok: reference timing only
-        flt = _best(lambda af=af, bf=bf, size=size: float(af @ bf) / size, 20)
+        flt = best_of(lambda af=af, bf=bf, size=size: float(af @ bf) / size, 20)[0]
         print(f"{size:>8} {first:>15.6f} {ours:>13.6f} {flt:>18.6f} {ours / flt:>6.0f}x slower")
 
 

@@ -26,6 +26,7 @@ import time
 
 import numpy as np
 import sympy
+from _timing import best_of
 from sympy.discrete.transforms import fwht as sympy_fwht
 
 from exactmtl import fwht_with_report, walsh_system
@@ -33,15 +34,6 @@ from exactmtl.transforms import fwht_float64_numeric
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS")
-
-
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def environment() -> dict:
@@ -77,24 +69,24 @@ def transform_table(levels: range, sympy_top: int, object_top: int) -> list[dict
         size = 1 << n
         x = rng.integers(-(1 << 20), 1 << 20, size)  # 21 bits + n <= 41: the int64 path
         reps = 7 if n <= 16 else 3
-        t_int, r_int = _best(lambda x=x: fwht_with_report(x), reps)
+        t_int, r_int = best_of(lambda x=x: fwht_with_report(x), reps)
         assert r_int.path == "int64"
         xf = x.astype(np.float64)  # converted outside the timing: the kernel alone
-        t_float, r_float = _best(lambda xf=xf: fwht_float64_numeric(xf), reps)
+        t_float, r_float = best_of(lambda xf=xf: fwht_float64_numeric(xf), reps)
         # float64 happens to be exact here (|values| < 2^53); it is not in general
         assert np.array_equal(r_float, r_int.values)
         big = x.astype(object) << 50  # 71 bits: past the guard -> int64 limbs
-        t_limbs, r_limbs = _best(lambda big=big: fwht_with_report(big), 1 if n > 16 else 3)
+        t_limbs, r_limbs = best_of(lambda big=big: fwht_with_report(big), 1 if n > 16 else 3)
         assert r_limbs.path == "int64-limbs"
         assert np.array_equal(r_limbs.values, r_int.values.astype(object) << 50)
         if n <= object_top:
-            t_obj, r_obj = _best(lambda x=x: fwht_with_report(x, path="object"), 1)
+            t_obj, r_obj = best_of(lambda x=x: fwht_with_report(x, path="object"), 1)
             assert np.array_equal(r_obj.values.astype(np.int64), r_int.values)
         else:
             t_obj = None
         if n <= sympy_top:
             xs = [int(v) for v in x]
-            t_sym, r_sym = _best(lambda xs=xs: sympy_fwht(xs), 1)
+            t_sym, r_sym = best_of(lambda xs=xs: sympy_fwht(xs), 1)
             assert [int(v) for v in r_sym] == r_int.values.tolist()
         else:
             t_sym = None

@@ -1244,43 +1244,13 @@ def sandwich(functions: Any, eps: Any, convention: str = "N0", *,
 MAX_BRUTE_DEPTH = 4  # every sign pattern: 2**(2**n - 1) rows (32768 at n = 4)
 
 
-def _check_heads(heads: Any) -> str:
-    if heads not in HEADS:
-        raise InvalidArgument(
-            f"heads={heads!r} is not a head family; expected one of {', '.join(map(repr, HEADS))}")
-    return heads
-
-
 def _check_instance(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tuple[int, ...], str]:
-    heads = _check_heads(heads)
-    n = check_level(n, "n", minimum=1)
-    if ks is None:
-        raise InvalidArgument("ks=None; expected the readout indices k_1..k_T, e.g. ks=[0, 1]")
-    if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
-        raise InvalidArgumentType(f"ks={ks!r} must be a list of readout indices")
-    ks = list(ks)
-    if not ks:
-        raise InvalidArgument("ks=[] is empty; expected at least one readout index")
-    if any(isinstance(k, tuple) for k in ks):  # (m, k) pairs: one frequency (head_family)
-        from exactmtl.construction import head_family  # lazy: construction sits above
+    """Validate ``(n, m, ks, heads)`` of a class to code (``n >= 1``): the construction's own
+    checks, so both modules accept and refuse the same families with the same messages."""
+    from exactmtl.construction import _check_family  # lazy: construction sits above coding
 
-        fam_m, ks = head_family(ks)
-        if m is not None and check_level(m, "m") != fam_m:
-            raise InvalidArgument(f"m={m} differs from the heads' frequency m={fam_m}")
-        m = fam_m
-    raw = tuple(as_exact_int(k, f"ks[{i}]", minimum=0) for i, k in enumerate(ks))
-    if m is None:
-        m = n if heads == "walsh" else max(raw).bit_length()
-    m = check_level(m, "m")
-    if m > n:
-        raise InvalidArgument(f"m={m} must be <= n={n} (the readout frequency of THEORY 2.8)")
-    for i, k in enumerate(raw):
-        if k >= 1 << m:
-            raise InvalidArgument(f"ks[{i}]={k} is out of range; expected 0 <= k < 2**m = "
-                                  f"{1 << m} (m={m})")
-    if len(set(raw)) != len(raw):
-        raise InvalidArgument(f"ks={list(raw)} has repeated indices; tasks use distinct k")
-    return n, m, raw, heads
+    check_level(n, "n", minimum=1)
+    return _check_family(n, m, ks, heads)
 
 
 def _images(n: int, level: int) -> np.ndarray:
