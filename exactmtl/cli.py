@@ -78,6 +78,22 @@ def _json_target_problem(path: str) -> str | None:
     return output_target_problem(path, "--json")
 
 
+def _one_line(exc: BaseException) -> str:
+    """An error as one line (an OSError's text can hold a very long path)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = str(exc.filename or "")
+        shown = name if len(name) <= 80 else name[:80] + "..."
+        return f"{shown!r}: {exc.strerror}" if name else exc.strerror
+    return " ".join(str(exc).split())
+
+
+def _nothing_selected(args: argparse.Namespace) -> str:
+    if args.k:
+        return f"no claim matches -k {' '.join(args.k)}"
+    where = " ".join(map(repr, args.paths)) if args.paths else "proofs/"
+    return f"no proof files found in {where}"
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from exactmtl.proofcheck import broken_result, discover, run_all, select, write_report
 
@@ -89,12 +105,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     broken: list = []
     try:
         proofs = select(discover(args.paths, broken=broken), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl check: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl check: {_one_line(exc)}", file=sys.stderr)
         return 2
     broken = select(broken, args.k)
     if not proofs and not broken:
-        print(f"exactmtl check: no claim matches -k {' '.join(args.k or [])}", file=sys.stderr)
+        print(f"exactmtl check: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     status = _Status(sys.stderr)
     width = max(len(p.id) for p in [*proofs, *broken])
@@ -137,8 +153,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     try:
         proofs = select(discover(args.paths), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl list: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl list: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    if not proofs:
+        print(f"exactmtl list: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     for p in proofs:
         print(f"{p.id:<6} {p.claim.title}")

@@ -298,3 +298,17 @@ def test_json_target_in_a_new_folder_is_accepted(tmp_path):
     assert output_target_problem(str(tmp_path / "a" / "b" / "r.json")) is None
     assert not (tmp_path / "a").exists()        # checking creates nothing
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_and_list_path_problems_are_one_line(tmp_path, capsys):
+    long_name = "a" * 5000
+    for cmd in ("check", "list"):
+        assert main([cmd, long_name]) == 2
+        err = capsys.readouterr().err
+        assert "File name too long" in err and len(err.strip().splitlines()) == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["check", str(empty)]) == 2
+    assert "no proof files found in" in capsys.readouterr().err
+    assert main(["list", "-k", "["]) == 2
+    assert "no claim matches -k [" in capsys.readouterr().err
