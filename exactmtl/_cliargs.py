@@ -88,6 +88,13 @@ def exact_number(text: str, flag: str) -> Fraction:
     return -value if sign == "-" else value
 
 
+def _show(v: int) -> str:
+    """An integer for a message: ``2**k - 1`` instead of thousands of digits."""
+    if v > 10**12 and not (v + 1) & v:
+        return f"2**{v.bit_length()} - 1"
+    return str(v)
+
+
 def bounded_int(text: str, flag: str, *, minimum: int, maximum: int) -> int:
     """An integer in ``[minimum, maximum]`` (at most :data:`MAX_DIGITS` digits parsed).
 
@@ -102,14 +109,16 @@ def bounded_int(text: str, flag: str, *, minimum: int, maximum: int) -> int:
     if not re.fullmatch(r"[+-]?\d+", stripped):
         show = text if len(text) <= 40 else text[:40] + "..."
         raise InvalidArgument(f"{flag}={show!r} is not an integer; expected an integer in "
-                              f"[{minimum}, {maximum}]")
+                              f"[{_show(minimum)}, {_show(maximum)}]")
     longest = max(abs(minimum), abs(maximum)).bit_length() * 3 // 10 + 3   # >= its digits
     if len(stripped.lstrip("+-").lstrip("0")) > min(longest, MAX_DIGITS):   # no huge int()
         show = stripped if len(stripped) <= 40 else f"{stripped[:20]}... ({len(stripped)} digits)"
-        raise InvalidArgument(f"{flag}={show} must be an integer in [{minimum}, {maximum}]")
+        raise InvalidArgument(f"{flag}={show} must be an integer in "
+                              f"[{_show(minimum)}, {_show(maximum)}]")
     value = int(stripped)
     if not minimum <= value <= maximum:
-        raise InvalidArgument(f"{flag}={value} must be an integer in [{minimum}, {maximum}]")
+        raise InvalidArgument(f"{flag}={value} must be an integer in "
+                              f"[{_show(minimum)}, {_show(maximum)}]")
     return value
 
 

@@ -330,3 +330,35 @@ def test_hostile_expressions_get_a_clear_error_or_a_verdict_within_a_second(expr
     else:
         assert verify_certificate(json.loads(json.dumps(cert.to_json())))
     assert time.process_time() - start < 3 * SECOND, expression
+
+
+# --------------------------------------------------------------------------- oracles
+
+@settings(max_examples=60)
+@given(n=st.integers(min_value=-(10**30000), max_value=10**30000) | st.integers())
+@example(n=10**4000)
+@example(n=-(10**12001) + 7)
+def test_chunked_int_text_matches_str_without_the_digit_limit(n):
+    import sys
+
+    from exactmtl.certified import _int_of_digits, _int_text
+
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        expected = str(n)
+    finally:
+        sys.set_int_max_str_digits(old)
+    assert _int_text(n) == expected
+    assert _int_of_digits(expected.lstrip("-")) == abs(n)
+
+
+@settings(max_examples=200)
+@given(text=st.one_of(
+    st.fractions(max_denominator=10**6).map(lambda f: f"{f.numerator}/{f.denominator}"),
+    st.decimals(allow_nan=False, allow_infinity=False, places=6).map(str),
+    st.builds(lambda m, e: f"{m}e{e}", st.integers(-999, 999), st.integers(-300, 300))))
+def test_cli_exact_number_agrees_with_fraction(text):
+    from exactmtl._cliargs import exact_number
+
+    assert exact_number(text, "--eps") == Fraction(text)
