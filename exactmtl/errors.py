@@ -8,6 +8,7 @@ __all__ = [
     "InexactInputError",
     "InvalidArgument",
     "InvalidArgumentType",
+    "ResourceLimitError",
     "UndecidedError",
 ]
 
@@ -58,6 +59,28 @@ class InexactInputError(InvalidArgumentType):
     ...
     exactmtl.errors.InexactInputError: x=0.1 is a float; pass Fraction('0.1') or ...
     """
+
+
+class ResourceLimitError(ExactMTLError, ValueError):
+    """A call would exceed a resource budget (a ValueError); checked before any allocation.
+
+    ``limit`` names the budget of :func:`exactmtl.limits` to raise, ``needed`` (when known) and
+    ``allowed`` are the amounts. Raise the budget with ``with exactmtl.limits(<limit>=...):``.
+
+    >>> from exactmtl import rademacher
+    >>> try:
+    ...     rademacher(10**9)
+    ... except ResourceLimitError as exc:
+    ...     print(exc.limit, isinstance(exc, ValueError))
+    pieces True
+    """
+
+    def __init__(self, message: str, limit: str = "", needed: int | None = None,
+                 allowed: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.needed = needed
+        self.allowed = allowed
 
 
 class UndecidedError(ExactMTLError, ArithmeticError):
