@@ -424,7 +424,7 @@ def as_float(value: Any, name: str) -> float:
     return out
 
 
-def check_level_budget(value: Any, name: str, func: str, *, minimum: int = 0,
+def check_level_budget(value: Any, name: str, func: str | None = None, *, minimum: int = 0,
                        extra: int = 0, limit: str = "pieces") -> int:
     """A level ``n`` (integer >= ``minimum``) for which ``func`` builds ``2**(n + extra)`` items.
 
@@ -436,6 +436,10 @@ def check_level_budget(value: Any, name: str, func: str, *, minimum: int = 0,
     exactmtl.errors.ResourceLimitError: rademacher(k=1000000000) needs 2**1000000000 pieces; ...
     """
     n = as_exact_int(value, name, minimum=minimum)
+    if func is None:  # the public function that called us names itself in the message
+        import sys
+
+        func = sys._getframe(1).f_code.co_name
     check_power_budget(limit, max(n + extra, 0), f"{func}({name}={_shown(n)})")
     return n
 

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from exactmtl._validate import (
+    as_bool,
     as_choice,
     as_exact_expr,
     as_index,
@@ -164,6 +165,7 @@ def haar(j: int, k: int, normalized: bool = False) -> Piecewise | ScaledPiecewis
     """
     j = check_level(j, "j")
     k = check_index(k, "k", 1 << j, context=f"level j={j} has 2**{j} cells")
+    normalized = as_bool(normalized, "normalized")
     size = 1 << (j + 1)
     knots = [Fraction(2 * k, size), Fraction(2 * k + 1, size), Fraction(2 * k + 2, size)]
     vals = [1, -1]

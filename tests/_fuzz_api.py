@@ -63,6 +63,9 @@ def public_callables() -> list[tuple[str, Any]]:
             obj = getattr(mod, name)
             if not callable(obj) or (isinstance(obj, type) and issubclass(obj, BaseException)):
                 continue
+            only = os.environ.get("EXACTMTL_FUZZ_ONLY")
+            if only and not any(o in f"{mod.__name__}.{name}" for o in only.split(",")):
+                continue
             out.append((f"{mod.__name__}.{name}", obj))
     return out
 
@@ -439,7 +442,7 @@ def main(argv: list[str]) -> int:
     for job, (outcome, dt, detail) in zip(jobs, results):
         if outcome in show:
             print(f"{outcome:16s} {job.qualname}({job.param}={job.label}) {dt:.2f}s {detail}")
-    slow = sorted(((r[1], j.qualname, j.param, j.label) for j, r in zip(jobs, results)),
+    slow = sorted(((r[1], j.qualname, str(j.param), j.label) for j, r in zip(jobs, results)),
                   reverse=True)[:10]
     print("slowest:", ", ".join(f"{q}({p}={lab}) {t:.2f}s" for t, q, p, lab in slow))
     return 0
