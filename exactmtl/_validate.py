@@ -346,15 +346,15 @@ def as_exact_list(value: Any, name: str, *, min_len: int = 0,
 
 
 def as_matrix(value: Any, name: str, *, exact: bool = True, min_rows: int = 0,
-              min_cols: int = 0) -> list[list[Any]]:
+              min_cols: int = 0, integer: bool = False) -> list[list[Any]]:
     """A rectangular list of rows (exact rationals when ``exact``); ragged rows are refused.
 
     >>> as_matrix([[1, 2], [3, 4]], "A")
     [[Fraction(1, 1), Fraction(2, 1)], [Fraction(3, 1), Fraction(4, 1)]]
-    >>> as_matrix([[1, 2], [3]], "A")
+    >>> as_matrix([[1, 2], [3]], "A")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exactmtl.errors.InvalidArgument: A is ragged: row 1 has 1 entries, row 0 has 2
+    exactmtl.errors.InvalidArgument: A is ragged (rows of different lengths): row 1 has 1 ...
     """
     rows = as_list(value, name, min_len=min_rows, what="rows")
     out = []
@@ -362,9 +362,13 @@ def as_matrix(value: Any, name: str, *, exact: bool = True, min_rows: int = 0,
         items = as_list(row, f"{name}[{i}]", what="entries")
         if out and len(items) != len(out[0]):
             raise InvalidArgument(
-                f"{name} is ragged: row {i} has {len(items)} entries, row 0 has {len(out[0])}")
-        out.append([as_exact(v, f"{name}[{i}][{j}]") for j, v in enumerate(items)] if exact
-                   else items)
+                f"{name} is ragged (rows of different lengths): row {i} has {len(items)} "
+                f"entries, row 0 has {len(out[0])}")
+        if integer:
+            items = [as_exact_int(v, f"{name}[{i}][{j}]") for j, v in enumerate(items)]
+        elif exact:
+            items = [as_exact(v, f"{name}[{i}][{j}]") for j, v in enumerate(items)]
+        out.append(items)
     if out and len(out[0]) < min_cols:
         raise InvalidArgument(f"{name} has {len(out[0])} columns; expected at least {min_cols}")
     check_budget("pieces", len(out) * (len(out[0]) if out else 0), f"{name} with its entries")

@@ -338,6 +338,9 @@ def _worker(start: int, full: bool, out_fd: int) -> None:
     devnull = open(os.devnull, "w")
     for i in range(start, len(jobs)):
         obj, args, kwargs = thunks[i]
+        job = jobs[i]
+        out.write(f"S\t{i}\t{job.qualname}\t{job.param}\t{job.label}\t{int(job.inexact)}\t"
+                  f"{int(job.float_ok)}\n")
         t0 = time.process_time()
         try:
             with contextlib.redirect_stdout(devnull), contextlib.redirect_stderr(devnull):
@@ -355,8 +358,12 @@ def _worker(start: int, full: bool, out_fd: int) -> None:
 
 
 def run(full: bool = False, time_bound: float = TIME_BOUND) -> tuple[list[Job], list[tuple]]:
-    """Run every job; returns the jobs and (outcome, seconds, detail) per job."""
+    """Run every job; returns the jobs and (outcome, seconds, detail) per job.
+
+    The worker announces each job before running it, so the driver never rebuilds the list.
+    """
     env = dict(os.environ)
+    described: dict[int, Job] = {}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     results: dict[int, tuple] = {}
     total = None
@@ -396,6 +403,11 @@ def run(full: bool = False, time_bound: float = TIME_BOUND) -> tuple[list[Job], 
                 parts = line.decode("utf-8", "replace").split("\t")
                 if parts[0] == "N":
                     total = int(parts[1])
+                elif parts[0] == "S":
+                    current = int(parts[1])
+                    described[current] = Job(parts[2], None if parts[3] == "None" else
+                                                   parts[3], parts[4], parts[5] == "1",
+                                                   parts[6] == "1")
                 elif parts[0] == "R":
                     i = int(parts[1])
                     results[i] = (parts[2], float(parts[3]), parts[4] if len(parts) > 4 else "")
@@ -409,14 +421,9 @@ def run(full: bool = False, time_bound: float = TIME_BOUND) -> tuple[list[Job], 
         os.close(r)
         if done:
             break
-    jobs = _job_list(full)
-    return jobs, [results.get(i, ("missing", 0.0, "")) for i in range(len(jobs))]
-
-
-def _job_list(full: bool) -> list[Job]:
-    with contextlib.redirect_stdout(io.StringIO()):
-        jobs, _ = build_jobs(full)
-    return jobs
+    n = total or 0
+    jobs = [described.get(i, Job("?", None, "?", False, False)) for i in range(n)]
+    return jobs, [results.get(i, ("missing", 0.0, "")) for i in range(n)]
 
 
 def summary(jobs: list[Job], results: list[tuple]) -> Counter:
@@ -424,6 +431,7 @@ def summary(jobs: list[Job], results: list[tuple]) -> Counter:
 
 
 def main(argv: list[str]) -> int:
+    sys.path.insert(0, str(ROOT))  # this checkout's exactmtl, never an installed one
     if "--worker" in argv:
         _worker(int(argv[argv.index("--worker") + 1]), "--all" in argv,
                 int(argv[argv.index("--fd") + 1]))
