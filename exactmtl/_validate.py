@@ -21,6 +21,7 @@ __all__ = [
     "as_exact_int",
     "as_exact_list",
     "as_float",
+    "as_float_array",
     "as_index",
     "as_list",
     "as_matrix",
@@ -32,6 +33,7 @@ __all__ = [
     "check_level_budget",
     "check_power_budget",
     "check_power_of_two_length",
+    "checked_args",
     "is_exact_number",
 ]
 
@@ -463,3 +465,107 @@ def as_index(value: Any, name: str, *, minimum: int = 0) -> int:
     if bits > current_limits().level:
         check_budget("level", bits, f"{name} has {bits} bits")
     return n
+
+
+def as_float_array(value: Any, name: str, *, ndim: int | tuple[int, ...] = (1, 2)) -> Any:
+    """A finite float64 numpy array for a numeric (float-zone) parameter; size within budget.
+
+    >>> as_float_array([[1, 0], [0, 1]], "W").shape
+    (2, 2)
+    >>> as_float_array([1, float("nan")], "u")
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: u has a NaN or infinite entry; expected finite numbers
+    """
+    import numpy as np
+
+    if isinstance(value, (str, bytes, dict, bool)) or value is None:
+        raise InvalidArgumentType(f"{name}={_shown(value)} has type {type(value).__name__}; "
+                                  "expected an array of real numbers")
+    try:
+        arr = np.asarray(value, dtype=float)  # float ok: numeric path
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidArgumentType(f"{name}={_shown(value)} is not an array of real numbers "
+                                  f"({exc})") from None
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if arr.ndim not in dims:
+        raise InvalidArgument(f"{name} has {arr.ndim} dimensions (shape {arr.shape}); expected "
+                              + " or ".join(map(str, dims)))
+    check_budget("pieces", arr.size, f"{name} with its entries")
+    if not np.isfinite(arr).all():
+        raise InvalidArgument(f"{name} has a NaN or infinite entry; expected finite numbers")
+    return arr
+
+
+def _kind_checker(kind: str) -> Any:
+    """The converter for one argument kind of :func:`checked_args`."""
+    if kind.startswith("int>="):
+        low = int(kind[5:])
+        return lambda v, n: as_exact_int(v, n, minimum=low)
+    if kind.startswith("float"):
+        rng = kind[5:]  # "", "[0,1]" or ">=0"
+
+        def conv(v: Any, n: str) -> float:
+            x = as_float(v, n)
+            if rng == "[0,1]" and not 0 <= x <= 1:
+                raise InvalidArgument(f"{n}={x} must be in [0, 1]")
+            if rng == "[-1,1]" and not -1 <= x <= 1:
+                raise InvalidArgument(f"{n}={x} must be in [-1, 1]")
+            if rng == ">=0" and x < 0:
+                raise InvalidArgument(f"{n}={x} must be >= 0")
+            if rng == ">0" and not x > 0:
+                raise InvalidArgument(f"{n}={x} must be > 0")
+            return x
+        return conv
+    if kind == "seed":
+        return lambda v, n: as_seed(v, n, allow_none=False)
+    if kind == "bool":
+        return as_bool
+    if kind == "array":
+        return lambda v, n: as_float_array(v, n)
+    raise ValueError(f"unknown argument kind {kind!r}")  # a programming error in exactmtl
+
+
+def checked_args(budget: Any = None, **kinds: str) -> Any:
+    """Decorator: convert and check the named arguments before the call (one edge for all).
+
+    Kinds: ``"int>=K"``, ``"float"`` (finite; ``"float[0,1]"``, ``"float[-1,1]"``,
+    ``"float>=0"``, ``"float>0"``), ``"seed"``, ``"bool"``, ``"array"`` (finite float array).
+    ``budget(args)`` gets the checked arguments (a dict) and may call :func:`check_budget`.
+
+    >>> @checked_args(n="int>=1", rho="float[-1,1]")
+    ... def f(n, rho=0.5):
+    ...     return n * rho
+    >>> f(2, rho=1)
+    2.0
+    >>> f(2.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InexactInputError: n=2.5 is a float; expected an integer (pass an int)
+    """
+    import functools
+    import inspect
+
+    convs = {name: _kind_checker(kind) for name, kind in kinds.items()}
+
+    def deco(func: Any) -> Any:
+        sig = inspect.signature(func)
+        missing = set(convs) - set(sig.parameters)
+        if missing:
+            raise ValueError(f"checked_args: {func.__name__} has no parameter {missing}")
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            for name, conv in convs.items():
+                value = bound.arguments[name]
+                if value is not None or sig.parameters[name].default is not None:
+                    bound.arguments[name] = conv(value, name)
+            if budget is not None:
+                budget(bound.arguments)
+            return func(*bound.args, **bound.kwargs)
+
+        return wrapper
+
+    return deco

@@ -14,6 +14,7 @@ level       a dyadic level / depth / index whose cost grows like its bit size   
 bits        working precision (bits) of a certified numeric evaluation           2**16
 members     members of an enumerated finite class (subsets, sigmas, codes)       2**22
 exponent    size (bits) of an exact number built or parsed from its exponent     2**20
+ops         estimated elementary steps of a superlinear exact computation       2**30
 =========== ================================================================== ===========
 
 >>> import exactmtl
@@ -59,6 +60,16 @@ class Limits:
     bits: int = 1 << 16
     members: int = 1 << 22
     exponent: int = 1 << 20
+    ops: int = 1 << 30
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidArgumentType(f"Limits: {f.name}={value!r} has type "
+                                          f"{type(value).__name__}; expected an int >= 1")
+            if value < 1:
+                raise InvalidArgument(f"Limits: {f.name}={value} must be an int >= 1")
 
 
 _NAMES = tuple(f.name for f in dataclasses.fields(Limits))
@@ -94,7 +105,8 @@ def limits(**changes: int) -> Iterator[Limits]:
     Parameters
     ----------
     **changes : int
-        New values for any of ``pieces``, ``level``, ``bits``, ``members``, ``exponent``.
+        New values for any of ``pieces``, ``level``, ``bits``, ``members``, ``exponent``,
+        ``ops``.
 
     >>> from exactmtl import rademacher, ResourceLimitError
     >>> with limits(pieces=8):
@@ -135,7 +147,7 @@ def _refuse(limit: str, what: str, needed_text: str, needed: int | None) -> Reso
 
 
 _UNITS = {"pieces": "pieces", "level": "as level", "bits": "bits of precision",
-          "members": "members", "exponent": "bits"}
+          "members": "members", "exponent": "bits", "ops": "elementary steps"}
 
 
 def check_budget(limit: str, needed: int, what: str) -> int:

@@ -41,7 +41,15 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_bool, as_exact_int, as_seed, check_level, check_level_budget
+from exactmtl._validate import (
+    as_bool,
+    as_exact_int,
+    as_index,
+    as_list,
+    as_seed,
+    check_level,
+    check_level_budget,
+)
 from exactmtl.bases import haar, rademacher, sawtooth, walsh
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _grid_knots
@@ -529,7 +537,7 @@ def head_family(specs: Iterable[Any]) -> tuple[int, tuple[int, ...]]:
     exactmtl.errors.InvalidArgument: heads=[(1, 0), (2, 0)] mix ... m=1 and m=2: heads of ...
     """
     pairs = []
-    for i, spec in enumerate(specs):
+    for i, spec in enumerate(as_list(specs, "specs", what="(m, k) pairs")):
         if not (isinstance(spec, tuple) and len(spec) == 2):
             raise InvalidArgumentType(f"heads[{i}]={spec!r}; expected a pair (m, k)")
         pairs.append((check_level(spec[0], f"heads[{i}][0] (m)"),
@@ -582,7 +590,7 @@ def _check_distinct(ks: Sequence[int]) -> None:
 def _check_family(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tuple[int, ...], str]:
     """Validate (n, m, ks, heads); ``ks`` may also be ``(m, k)`` pairs (then ``m`` is None)."""
     heads = _check_heads(heads)
-    n = check_level_budget(n, "n")
+    n = check_level(n, "n")
     if ks is None:
         raise InvalidArgument("ks=None; expected the readout indices k_1..k_T, e.g. ks=[0, 1]")
     if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
@@ -724,6 +732,7 @@ def feature_image_table(n: int, level: int | None = None) -> Any:
     q = n if level is None else check_level(level, "level", minimum=n)
     if n > 4:
         raise InvalidArgument(f"n={n}: the table has 2**{(1 << n) - 1} rows; expected n <= 4")
+    check_level_budget(q, "level", extra=(1 << n) - 1)
     sig = np.arange(1 << ((1 << n) - 1), dtype=np.int64)[:, None]
     cells = np.arange(1 << q, dtype=np.int64)[None, :]
     img = np.broadcast_to(cells, (sig.shape[0], cells.shape[1])).copy()
@@ -811,8 +820,8 @@ def rho_basis(ks: Iterable[Any]) -> dict[int, int]:
     {3: 5, 2: 3}
     """
     basis: dict[int, int] = {}
-    for i, k in enumerate(ks):
-        v = as_exact_int(k, f"K[{i}]", minimum=0)
+    for i, k in enumerate(as_list(ks, "ks", what="indices")):
+        v = as_index(k, f"K[{i}]")
         while v:
             top = v.bit_length()
             if top not in basis:

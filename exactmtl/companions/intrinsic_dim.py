@@ -91,7 +91,7 @@ def exact_rank(rows: Sequence[Sequence[int]]) -> int:
     if not m:
         return 0
     ncols = len(m[0])
-    check_budget("pieces", len(m) * ncols * min(len(m), ncols), "exact_rank (elimination steps)")
+    check_budget("ops", len(m) * ncols * min(len(m), ncols), "exact_rank (elimination steps)")
     rank, prev = 0, 1
     for col in range(ncols):
         pivot = next((i for i in range(rank, len(m)) if m[i][col] != 0), None)
@@ -178,7 +178,7 @@ def jacobian_rank(l: Any, n: Any, k: Any, *, D: Any = None, seed: int = 0) -> in
     """
     P, Q, A = random_instance(l, n, k, D=D, seed=seed)
     rows, cols = n * len(P), l * k + k * n
-    check_budget("pieces", rows * cols * min(rows, cols), "jacobian_rank (elimination steps)")
+    check_budget("ops", rows * cols * min(rows, cols), "jacobian_rank (elimination steps)")
     return exact_rank(jacobian(P, Q, A))
 
 
@@ -205,7 +205,7 @@ def simulate_per_task_dimension(l: int = 12, k: int = 2, ns: Sequence[int] = (2,
     D = l + 1 if D is None else as_exact_int(D, "D", minimum=1)
     seed = as_seed(seed, "seed", allow_none=False)
     for n in ns:
-        check_budget("pieces", (n * D) * (l * k + k * n) * min(n * D, l * k + k * n),
+        check_budget("ops", (n * D) * (l * k + k * n) * min(n * D, l * k + k * n),
                      f"simulate_per_task_dimension(n={n}) (SVD work)")
     rng = np.random.default_rng(seed)
     out = []
