@@ -9,7 +9,7 @@ session with :func:`set_limits`.
 =========== ================================================================== ===========
 limit       what it bounds                                                       default
 =========== ================================================================== ===========
-pieces      pieces, knots, grid points or array entries one call may build     2**22
+pieces      pieces, knots, grid points or array entries one call may build     2**21
 level       a dyadic level / depth / index whose cost grows like its bit size   2**16
 bits        working precision (bits) of a certified numeric evaluation           2**16
 members     members of an enumerated finite class (subsets, sigmas, codes)       2**22
@@ -19,12 +19,12 @@ ops         estimated elementary steps of a superlinear exact computation       
 
 >>> import exactmtl
 >>> exactmtl.current_limits().pieces
-4194304
+2097152
 >>> with exactmtl.limits(pieces=2**10):
 ...     exactmtl.current_limits().pieces
 1024
 >>> exactmtl.current_limits().pieces
-4194304
+2097152
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Limits:
     65536
     """
 
-    pieces: int = 1 << 22
+    pieces: int = 1 << 21
     level: int = 1 << 16
     bits: int = 1 << 16
     members: int = 1 << 22

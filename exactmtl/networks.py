@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_exact, as_exact_int, check_level
+from exactmtl._validate import as_bool, as_exact, as_exact_int, check_budget, check_level
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _domain, _peval
 from exactmtl.prefixcodes import rational_code_length
@@ -460,7 +460,7 @@ class Network:
         (8, (2, 4, 8, 8))
         """
         a, b = _domain(domain)
-        return _compile(self, a, b, bool(closed))
+        return _compile(self, a, b, as_bool(closed, "closed"))
 
     def to_piecewise(self, domain: tuple[Any, Any] = (0, 1), *, closed: bool = True,
                      output: int | None = None) -> Piecewise:
@@ -786,6 +786,7 @@ def _refine(st: _State, nonlinear: np.ndarray) -> _State:
     ii, jj = np.nonzero(mask)
     if ii.size == 0:
         return st
+    check_budget("pieces", st.pieces + int(ii.size), "Network.compile (linear pieces)")
     num, den = _reduce(-c0[ii, jj], c1[ii, jj])
     D2 = math.lcm(st.D, *{int(d) for d in np.unique(den).tolist()})
     grow = D2 // st.D
