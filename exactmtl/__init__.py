@@ -18,6 +18,7 @@ from exactmtl.bases import (
     triangle,
     walsh,
 )
+from exactmtl.budgets import Limits, current_limits, limits, set_limits
 from exactmtl.certified import Certificate, Enclosure, certify
 from exactmtl.closed_forms import (
     code_length_bounds,
@@ -180,6 +181,7 @@ __all__ = [
     "InvalidArgumentType",
     "JointSeparateReport",
     "Layer",
+    "Limits",
     "Network",
     "NetworkSize",
     "OrthogonalityVerdict",
@@ -204,6 +206,7 @@ __all__ = [
     "convert_walsh_order",
     "corollary_c",
     "covering_number",
+    "current_limits",
     "decode_rational",
     "deep_sawtooth_network",
     "dyadic_grid",
@@ -252,6 +255,7 @@ __all__ = [
     "joint_staircase_network",
     "kraft_sum",
     "l2_norm_squared",
+    "limits",
     "maximum",
     "midpoint_staircase",
     "minimum",
@@ -274,6 +278,7 @@ __all__ = [
     "separate_bits",
     "separate_bits_report",
     "separate_staircase_networks",
+    "set_limits",
     "sigma_bits",
     "sign_pattern",
     "staircase_network",

@@ -22,7 +22,18 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import check_index, check_level
+from exactmtl._validate import (
+    as_bool,
+    as_choice,
+    as_exact_expr,
+    as_index,
+    as_list,
+    check_budget,
+    check_index,
+    check_level,
+    check_level_budget,
+    check_power_budget,
+)
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _grid_knots, equal, inner, integrate, sup_norm
 
@@ -56,7 +67,7 @@ def gray(n: int) -> int:
     >>> [gray(s) for s in range(8)]
     [0, 1, 3, 2, 6, 7, 5, 4]
     """
-    n = check_level(n, "n")
+    n = as_index(n, "n")
     return n ^ (n >> 1)
 
 
@@ -66,7 +77,7 @@ def gray_inverse(g: int) -> int:
     >>> [gray_inverse(gray(s)) for s in range(8)]
     [0, 1, 2, 3, 4, 5, 6, 7]
     """
-    g = check_level(g, "g")
+    g = as_index(g, "g")
     out = 0
     while g:
         out ^= g
@@ -90,10 +101,10 @@ def bit_reverse(i: int, bits: int) -> int:
 
 
 def _check_order(order: str, name: str = "order") -> str:
-    if order not in WALSH_ORDERS:
+    if isinstance(order, str) and order not in WALSH_ORDERS:
         raise InvalidArgument(
             f"{name}={order!r} is not a Walsh ordering; expected one of {', '.join(WALSH_ORDERS)}")
-    return order
+    return as_choice(order, name, WALSH_ORDERS)
 
 
 def convert_walsh_index(i: int, source: str, target: str, level: int | None = None) -> int:
@@ -113,7 +124,7 @@ def convert_walsh_index(i: int, source: str, target: str, level: int | None = No
         level = check_level(level, "level")
         i = check_index(i, "i", 1 << level, context=f"level={level} has 2**{level} functions")
     else:
-        i = check_level(i, "i")
+        i = as_index(i, "i")
     if source == "sequency":
         pal = gray(i)
     elif source == "hadamard":
@@ -135,7 +146,7 @@ def rademacher(k: int) -> Piecewise:
     >>> rademacher(2).breakpoints
     (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
     """
-    k = check_level(k, "k")
+    k = check_level_budget(k, "k", "rademacher")
     size = 1 << k
     if k == 0:
         return Piecewise.constant(1)
@@ -154,6 +165,7 @@ def haar(j: int, k: int, normalized: bool = False) -> Piecewise | ScaledPiecewis
     """
     j = check_level(j, "j")
     k = check_index(k, "k", 1 << j, context=f"level j={j} has 2**{j} cells")
+    normalized = as_bool(normalized, "normalized")
     size = 1 << (j + 1)
     knots = [Fraction(2 * k, size), Fraction(2 * k + 1, size), Fraction(2 * k + 2, size)]
     vals = [1, -1]
@@ -190,7 +202,9 @@ def walsh(m: int, order: str = "paley", level: int | None = None) -> Piecewise:
         level = check_level(level, "level")
         m = check_index(m, "m", 1 << level, context=f"level={level} has 2**{level} Walsh functions")
     else:
-        m = check_level(m, "m")
+        m = as_index(m, "m")
+    check_power_budget("pieces", (m if level is None else (1 << level) - 1).bit_length(),
+                       f"walsh(m={m}, order={order!r}, level={level})")
     pal = convert_walsh_index(m, order, "paley", level)
     bits = pal.bit_length()
     rev = bit_reverse(pal, bits) if bits else 0
@@ -206,7 +220,7 @@ def sawtooth(k: int) -> Piecewise:
     >>> sawtooth(2)(Fraction(3, 8))
     Fraction(1, 2)
     """
-    k = check_level(k, "k")
+    k = check_level_budget(k, "k", "sawtooth")
     size = 1 << k
     slope = Fraction(size)
     pieces = [(Fraction(-c), slope) for c in range(size)]
@@ -232,7 +246,7 @@ def triangle(k: int) -> Piecewise:
     >>> triangle(2).pieces, triangle(2)(Fraction(1, 4)), triangle(2)(1)
     (4, Fraction(1, 1), Fraction(0, 1))
     """
-    k = check_level(k, "k")
+    k = check_level_budget(k, "k", "triangle")
     if k == 0:
         return Piecewise.identity(closed=True)
     size = 1 << k
@@ -255,14 +269,9 @@ class ScaledPiecewise:
     __slots__ = ("base", "factor")
 
     def __init__(self, factor: Any, base: Piecewise) -> None:
-        import sympy
-
         if not isinstance(base, Piecewise):
             raise InvalidArgumentType(f"base has type {type(base).__name__}; expected Piecewise")
-        fac = sympy.sympify(factor)
-        if not fac.is_number or fac.has(sympy.Float):
-            raise InvalidArgument(f"factor={factor} must be an exact sympy number")
-        self.factor = fac
+        self.factor = as_exact_expr(factor, "factor")
         self.base = base
 
     def __call__(self, x: Any) -> Any:
@@ -331,9 +340,8 @@ def gram(functions: Sequence[Any]) -> Any:
     """
     import sympy
 
-    fs = list(functions)
-    if not fs:
-        raise InvalidArgument("functions is empty; expected at least one function")
+    fs = as_list(functions, "functions", min_len=1, what="functions")
+    check_budget("pieces", len(fs) ** 2, f"gram of {len(fs)} functions")
     hook = getattr(fs[0], "_exact_gram", None)
     if hook is not None:
         return hook(fs)

@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_exact, as_exact_int, check_level
+from exactmtl._validate import as_exact, as_exact_int, as_list, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType, UndecidedError
 from exactmtl.piecewise import Piecewise, _peval, maximum, minimum, sup_norm
 
@@ -142,7 +142,8 @@ def _split(functions: Iterable[Any]) -> list[tuple[Piecewise, ...]]:
         raise InvalidArgumentType(
             "functions must be a sequence of Piecewise (or of tuples of Piecewise), not a "
             f"single {type(functions).__name__}")
-    out = [_components(f, i) for i, f in enumerate(functions)]
+    out = [_components(f, i) for i, f in enumerate(as_list(functions, "functions",
+                                                           what="functions"))]
     if not out:
         raise InvalidArgument("functions is empty; expected at least one function")
     width = len(out[0])

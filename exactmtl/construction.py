@@ -41,7 +41,15 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact_int, check_level
+from exactmtl._validate import (
+    as_bool,
+    as_exact_int,
+    as_index,
+    as_list,
+    as_seed,
+    check_level,
+    check_level_budget,
+)
 from exactmtl.bases import haar, rademacher, sawtooth, walsh
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _grid_knots
@@ -120,7 +128,7 @@ def sigma_bits(sigma: Any, n: int) -> int:
     ...
     exactmtl.errors.InvalidArgument: sigma='1012' has 4 characters; expected 3 = 2**n - 1 ...
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     nodes = (1 << n) - 1
     if isinstance(sigma, bool):
         raise InvalidArgumentType(f"sigma={sigma!r} is a bool; expected {_SIGMA_FORMS}")
@@ -177,7 +185,7 @@ def all_sigmas(n: int) -> range:
     >>> len(all_sigmas(3)), list(all_sigmas(1))
     (128, [0, 1])
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     return range(1 << ((1 << n) - 1))
 
 
@@ -187,7 +195,8 @@ def random_sigma(n: int, seed: Any = None) -> int:
     >>> random_sigma(3, seed=1) == random_sigma(3, seed=1) < 128
     True
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
+    seed = as_seed(seed, "seed")
     return random.Random(seed).getrandbits((1 << n) - 1) if n else 0
 
 
@@ -213,7 +222,7 @@ def feature_image_cells(sigma: Any, n: int, level: int | None = None) -> tuple[i
     >>> feature_image_cells(0b001, 2)            # the root swaps [0, 1/2) and [1/2, 1)
     (2, 3, 0, 1)
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     q = n if level is None else check_level(level, "level", minimum=n)
     return tuple(_images(sigma_bits(sigma, n), n, q))
 
@@ -236,7 +245,7 @@ def sigma_from_cells(images: Sequence[int], n: int) -> int:
     >>> sigma_from_cells((2, 3, 0, 1), 2)
     1
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     size = 1 << n
     imgs = [as_exact_int(v, f"images[{i}]", minimum=0, maximum=size - 1)
             for i, v in enumerate(images)]
@@ -313,7 +322,7 @@ def feature(sigma: Any, n: int, form: str = "digit-flip") -> Piecewise:
     >>> feature("101", 2, form="haar") == h == feature("101", 2, form="rademacher-haar")
     True
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     mask = sigma_bits(sigma, n)
     if form == "digit-flip":
         return _digit_flip_feature(mask, n)
@@ -337,7 +346,7 @@ def unshifted_feature(sigma: Any, n: int) -> Piecewise:
     >>> g(Fraction(0)), g(Fraction(1, 2))
     (Fraction(3, 4), Fraction(1, 4))
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     f = Piecewise.constant(Fraction(1, 2))
     for (j, k), bit in sigma_nodes(sigma, n).items():
         if bit:
@@ -358,7 +367,7 @@ def feature_haar_coefficients(sigma: Any, n: int, normalized: bool = False) -> d
     1/2
     """
     nodes = sigma_nodes(sigma, n)
-    if not normalized:
+    if not as_bool(normalized, "normalized"):
         return {(j, k): Fraction(b, 1 << (j + 1)) for (j, k), b in nodes.items()}
     import sympy
 
@@ -375,7 +384,7 @@ def compose_features(sigma: Any, tau: Any, n: int) -> int:
     >>> compose_features(0b001, 0b001, 2), compose_features(0b010, 0b001, 2)
     (0, 5)
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     s, t = sigma_bits(sigma, n), sigma_bits(tau, n)
     out = 0
     for j in range(n):
@@ -393,7 +402,7 @@ def inverse_feature(sigma: Any, n: int) -> int:
     >>> compose_features(s, inverse_feature(s, 3), 3), compose_features(inverse_feature(s, 3), s, 3)
     (0, 0)
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     s = sigma_bits(sigma, n)
     out = 0
     for j in range(n):
@@ -415,7 +424,7 @@ def feature_distance(sigma: Any, other: Any, n: int) -> Fraction:
     >>> feature_distance(0, 1, 2), feature_distance(0b001, 0b110, 2)
     (Fraction(1, 2), Fraction(3, 4))
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     s, o = sigma_bits(sigma, n), sigma_bits(other, n)
     d = s ^ o
     scale = 1 << n  # work in units of 2^-n
@@ -528,7 +537,7 @@ def head_family(specs: Iterable[Any]) -> tuple[int, tuple[int, ...]]:
     exactmtl.errors.InvalidArgument: heads=[(1, 0), (2, 0)] mix ... m=1 and m=2: heads of ...
     """
     pairs = []
-    for i, spec in enumerate(specs):
+    for i, spec in enumerate(as_list(specs, "specs", what="(m, k) pairs")):
         if not (isinstance(spec, tuple) and len(spec) == 2):
             raise InvalidArgumentType(f"heads[{i}]={spec!r}; expected a pair (m, k)")
         pairs.append((check_level(spec[0], f"heads[{i}][0] (m)"),
@@ -719,10 +728,11 @@ def feature_image_table(n: int, level: int | None = None) -> Any:
     """
     import numpy as np
 
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     q = n if level is None else check_level(level, "level", minimum=n)
     if n > 4:
         raise InvalidArgument(f"n={n}: the table has 2**{(1 << n) - 1} rows; expected n <= 4")
+    check_level_budget(q, "level", extra=(1 << n) - 1)
     sig = np.arange(1 << ((1 << n) - 1), dtype=np.int64)[:, None]
     cells = np.arange(1 << q, dtype=np.int64)[None, :]
     img = np.broadcast_to(cells, (sig.shape[0], cells.shape[1])).copy()
@@ -766,7 +776,7 @@ def subtree_sigma(sigma: Any, n: int, m: int, u: int) -> int:
     >>> subtree_sigma(0b1011001, 3, 1, 1)          # nodes (1,1), (2,2), (2,3) -> bits 0, 1, 2
     4
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     m = as_exact_int(m, "m", minimum=0, maximum=n)
     u = as_exact_int(u, "u", minimum=0, maximum=(1 << m) - 1)
     s = sigma_bits(sigma, n)
@@ -788,7 +798,7 @@ def sign_pattern(sigma: Any, n: int, m: int, k: int) -> tuple[int, ...]:
     >>> sign_pattern(0b1011001, 3, 2, 3)
     (-1, 1, 1, -1)
     """
-    n = check_level(n, "n")
+    n = check_level_budget(n, "n")
     m = as_exact_int(m, "m", minimum=0, maximum=n)
     k = _check_k(k, "k", m, "sawtooth-walsh")
     s = sigma_bits(sigma, n)
@@ -810,8 +820,8 @@ def rho_basis(ks: Iterable[Any]) -> dict[int, int]:
     {3: 5, 2: 3}
     """
     basis: dict[int, int] = {}
-    for i, k in enumerate(ks):
-        v = as_exact_int(k, f"K[{i}]", minimum=0)
+    for i, k in enumerate(as_list(ks, "ks", what="indices")):
+        v = as_index(k, f"K[{i}]")
         while v:
             top = v.bit_length()
             if top not in basis:

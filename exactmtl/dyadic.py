@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, check_dyadic, check_level
+from exactmtl._validate import as_bool, as_exact, check_dyadic, check_level_budget
 
 __all__ = ["dyadic_grid", "dyadic_level", "is_dyadic"]
 
@@ -49,7 +49,8 @@ def dyadic_grid(level: int, *, closed: bool = True) -> tuple[Fraction, ...]:
     ...
     exactmtl.errors.InvalidArgument: level=-1 must be an integer >= 0
     """
-    n = check_level(level, "level")
+    n = check_level_budget(level, "level", "dyadic_grid")
+    closed = as_bool(closed, "closed")
     size = 1 << n
     stop = size + 1 if closed else size
     return tuple(Fraction(k, size) for k in range(stop))

@@ -62,17 +62,25 @@ class InexactInputError(InvalidArgumentType):
 
 
 class ResourceLimitError(ExactMTLError, ValueError):
-    """A small input asks for more time or memory than a documented limit allows (a ValueError).
+    """A call would exceed a resource budget (a ValueError); checked before any allocation.
 
-    Raised *before* the work starts; the message names the limit and how to raise it.
+    ``limit`` names the budget of :func:`exactmtl.limits` to raise, ``needed`` (when known) and
+    ``allowed`` are the amounts. Raise the budget with ``with exactmtl.limits(<limit>=...):``.
 
-    >>> from exactmtl.certified import certify
-    >>> import sympy
-    >>> certify(sympy.pi, "<", 4, max_prec=10**9)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    exactmtl.errors.ResourceLimitError: max_prec=1000000000 bits exceeds the precision limit ...
+    >>> from exactmtl import rademacher
+    >>> try:
+    ...     rademacher(10**9)
+    ... except ResourceLimitError as exc:
+    ...     print(exc.limit, isinstance(exc, ValueError))
+    pieces True
     """
+
+    def __init__(self, message: str, limit: str = "", needed: int | None = None,
+                 allowed: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.needed = needed
+        self.allowed = allowed
 
 
 class UndecidedError(ExactMTLError, ArithmeticError):

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_exact, as_exact_int, check_level
+from exactmtl._validate import as_bool, as_exact, as_exact_int, check_budget, check_level
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _domain, _peval
 from exactmtl.prefixcodes import rational_code_length
@@ -460,7 +460,7 @@ class Network:
         (8, (2, 4, 8, 8))
         """
         a, b = _domain(domain)
-        return _compile(self, a, b, bool(closed))
+        return _compile(self, a, b, as_bool(closed, "closed"))
 
     def to_piecewise(self, domain: tuple[Any, Any] = (0, 1), *, closed: bool = True,
                      output: int | None = None) -> Piecewise:
@@ -661,7 +661,7 @@ def _lin(*terms: tuple[np.ndarray, Any]) -> np.ndarray:
     bound = 0
     big = False
     for a, s in terms:
-        ms = _mx(s) if isinstance(s, np.ndarray) else abs(s)
+        ms = _mx(s) if isinstance(s, np.ndarray) else abs(int(s))
         ma = _mx(a)
         bound += ma * ms
         big = big or ms >= _LIMIT or ma >= _LIMIT
@@ -786,6 +786,7 @@ def _refine(st: _State, nonlinear: np.ndarray) -> _State:
     ii, jj = np.nonzero(mask)
     if ii.size == 0:
         return st
+    check_budget("pieces", st.pieces + int(ii.size), "Network.compile (linear pieces)")
     num, den = _reduce(-c0[ii, jj], c1[ii, jj])
     D2 = math.lcm(st.D, *{int(d) for d in np.unique(den).tolist()})
     grow = D2 // st.D
@@ -827,9 +828,9 @@ def _activate(st: _State, acts: Sequence[str], h0: Fraction) -> _State:
     c0 = _lin((st.c0, C2 // st.C))
     c1 = _lin((st.c1, C2 // st.C))
     P = _lin((st.P, E2 // st.E))
-    if has_h:
-        c0, c1 = _cast(c0.dtype == object or C2 >= _LIMIT, c0, c1)
-        (P,) = _cast(P.dtype == object or E2 >= _LIMIT, P)
+    if has_h:  # the Heaviside values C2, h0 C2 (E2, h0 E2) must fit the arrays' dtype
+        c0, c1 = _cast(c0.dtype == object or max(C2, abs(h0) * C2) >= _LIMIT, c0, c1)
+        (P,) = _cast(P.dtype == object or max(E2, abs(h0) * E2) >= _LIMIT, P)
     relu_cols = np.nonzero(kinds == 1)[0]
     h_cols = np.nonzero(kinds == 2)[0]
     if relu_cols.size or h_cols.size:
@@ -920,21 +921,23 @@ def _sparse_first(st: _State, layer: Layer, nxt: Layer, h0: Fraction) -> tuple[_
     num, den = _reduce(-z0[sloped], z1[sloped])
     D2 = math.lcm(D, *{int(d) for d in np.unique(den).tolist()}) if den.size else D
     grow = D2 // D
-    big = max((_mx(st.T) + 1) * grow, D2) >= _LIMIT
+    # zeros may lie far outside the domain: bound them too (|num * (D2 // den)| <= |num| D2)
+    big = max((_mx(st.T) + 1) * grow, D2, _mx(num) * D2) >= _LIMIT
     Tab, num, den = _cast(big, st.T, num, den)
-    Ta, Tb = Tab[0] * grow, Tab[1] * grow
+    Ta, Tb = Tab[0] * grow, Tab[1] * grow  # numpy scalars: wrap them below, never in object
     Tz = num * (D2 // den)
     interior = (Tz > Ta) & (Tz < Tb)
     inner_knots = np.sort(Tz[interior])
     if inner_knots.size > 1:
         inner_knots = inner_knots[np.concatenate([[True], inner_knots[1:] != inner_knots[:-1]])]
-    T = np.concatenate([np.array([Ta], dtype=Tz.dtype), inner_knots,
-                        np.array([Tb], dtype=Tz.dtype)])
+    T = np.concatenate([np.array([int(Ta)], dtype=Tz.dtype), inner_knots,
+                        np.array([int(Tb)], dtype=Tz.dtype)])
     K = len(T) - 1
     # formulas (over CA) left and right of each neuron's zero
     p0, p1 = _lin((z0, sc)), _lin((z1, sc))  # identity and ReLU on the positive side
     hpos = kinds == 2
-    p0, p1 = _cast(p0.dtype == object or p1.dtype == object or CA >= _LIMIT, p0, p1)
+    p0, p1 = _cast(p0.dtype == object or p1.dtype == object
+                   or max(CA, abs(h_num)) >= _LIMIT, p0, p1)
     p0 = p0.copy()
     p1 = p1.copy()
     p0[hpos] = CA
@@ -986,8 +989,9 @@ def _sparse_first(st: _State, layer: Layer, nxt: Layer, h0: Fraction) -> tuple[_
         hunits = sloped[hz]
         prow = np.searchsorted(T, Tz[hz])
         upz = z1[hunits] > 0
-        limit = np.where(prow < K, upz, ~upz).astype(np.int64)  # H's one-sided limit
-        delta = h0.numerator - limit * hd  # (h0 - limit) * hd
+        limit = np.where(prow < K, upz, ~upz).tolist()  # H's one-sided limit
+        # (h0 - limit) * hd in Python ints (hd may exceed int64), then int64 if it fits
+        delta = _shrink(np.array([h0.numerator - int(v) * hd for v in limit], dtype=object))
         corr = _jumps(K + 1, prow, delta, Wt[hunits], E2 // (hd * dW))
         P = _lin((P, 1), (corr, 1))
     out.P = _shrink(P)

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int
-from exactmtl.errors import InvalidArgument, InvalidArgumentType
+from exactmtl._validate import as_bool, as_exact, as_exact_int, as_list, check_budget
+from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 
 __all__ = [
     "Equality",
@@ -178,6 +178,9 @@ class Piecewise:
 
     def __init__(self, knots: Sequence[Any], polys: Sequence[Sequence[Any]],
                  values: Sequence[Any] | None = None, closed: bool = False) -> None:
+        knots, polys = as_list(knots, "knots", what="knots"), as_list(polys, "polys", what="polys")
+        values = None if values is None else as_list(values, "values", what="values")
+        closed = as_bool(closed, "closed")
         ks = tuple(as_exact(t, f"knots[{i}]") for i, t in enumerate(knots))
         if len(ks) < 2:
             raise InvalidArgument(f"knots={list(map(str, ks))} needs at least two entries "
@@ -267,7 +270,7 @@ class Piecewise:
         >>> Piecewise.constant(3)(Fraction(1, 2))
         Fraction(3, 1)
         """
-        a, b = _domain(domain)
+        a, b, closed = *_domain(domain), as_bool(closed, "closed")
         v = as_exact(c, "c")
         return cls._make((a, b), (_trim((v,)),), (v, v) if closed else (v,), closed)
 
@@ -278,7 +281,7 @@ class Piecewise:
         >>> Piecewise.identity()(Fraction(2, 3)), Piecewise.identity(closed=True).domain
         (Fraction(2, 3), (Fraction(0, 1), Fraction(1, 1)))
         """
-        a, b = _domain(domain)
+        a, b, closed = *_domain(domain), as_bool(closed, "closed")
         return cls._make((a, b), ((_ZERO, _ONE),), (a, b) if closed else (a,), closed)
 
     @classmethod
@@ -293,7 +296,7 @@ class Piecewise:
         (Fraction(5, 1), Fraction(7, 1))
         """
         a, b = _domain(domain)
-        ks = _interior(breakpoints, a, b)
+        ks, values = _interior(breakpoints, a, b), as_list(values, "values", what="values")
         if len(values) != len(ks) - 1:
             raise InvalidArgument(
                 f"len(values)={len(values)} must be len(breakpoints) + 1 = {len(ks) - 1}")
@@ -309,8 +312,8 @@ class Piecewise:
         >>> s(Fraction(3, 4))
         Fraction(1, 2)
         """
-        a, b = _domain(domain)
-        ks = _interior(breakpoints, a, b)
+        a, b, closed = *_domain(domain), as_bool(closed, "closed")
+        ks, pieces = _interior(breakpoints, a, b), as_list(pieces, "pieces", what="pieces")
         if len(pieces) != len(ks) - 1:
             raise InvalidArgument(
                 f"len(pieces)={len(pieces)} must be len(breakpoints) + 1 = {len(ks) - 1}")
@@ -332,6 +335,7 @@ class Piecewise:
         """
         from exactmtl._validate import check_power_of_two_length
 
+        values = as_list(values, "values", what="values")
         n = check_power_of_two_length(len(values), "values")
         ks = _grid_knots(n)
         vs = tuple(as_exact(v, f"values[{i}]") for i, v in enumerate(values))
@@ -549,9 +553,9 @@ class Piecewise:
             return other
         try:
             c = as_exact(other, "other")
+        except InexactInputError:  # floats, numpy and sympy Floats: never NotImplemented
+            raise
         except InvalidArgumentType:
-            if isinstance(other, float):
-                raise
             return None
         return Piecewise.constant(c, self.domain, closed=self._closed)
 
@@ -586,9 +590,9 @@ class Piecewise:
             return self._binary(other, _pmul, lambda u, v: u * v)
         try:
             c = as_exact(other, "other")
+        except InexactInputError:
+            raise
         except InvalidArgumentType:
-            if isinstance(other, float):
-                raise
             return NotImplemented
         return self._scalar(lambda p: _pscale(p, c), lambda v: v * c)
 
@@ -604,6 +608,7 @@ class Piecewise:
 
     def __pow__(self, k: int) -> Piecewise:
         e = as_exact_int(k, "exponent", minimum=0)
+        check_budget("pieces", self.pieces * (self.degree * e + 1), f"f**{e} (coefficients)")
         out = Piecewise.constant(1, self.domain, closed=self._closed)
         base = self
         while e:
@@ -862,7 +867,7 @@ def _domain(domain: tuple[Any, Any]) -> tuple[Fraction, Fraction]:
 
 def _interior(breakpoints: Sequence[Any], a: Fraction, b: Fraction) -> tuple[Fraction, ...]:
     ks = [a]
-    for i, t in enumerate(breakpoints):
+    for i, t in enumerate(as_list(breakpoints, "breakpoints", what="breakpoints")):
         tf = as_exact(t, f"breakpoints[{i}]")
         if not a < tf < b:
             raise InvalidArgument(
@@ -1232,6 +1237,7 @@ def maximum(f: Piecewise, g: Piecewise) -> Piecewise:
     >>> m(Fraction(1, 4)), m(Fraction(3, 4)), m.breakpoints
     (Fraction(3, 4), Fraction(3, 4), (Fraction(1, 2),))
     """
+    f, g = _pl_pair(f, g)
     return (f + g + abs(f - g)) / 2
 
 
@@ -1242,7 +1248,17 @@ def minimum(f: Piecewise, g: Piecewise) -> Piecewise:
     >>> minimum(x, 1 - x)(Fraction(1, 4)), minimum(x, 1 - x)(Fraction(3, 4))
     (Fraction(1, 4), Fraction(1, 4))
     """
+    f, g = _pl_pair(f, g)
     return (f + g - abs(f - g)) / 2
+
+
+def _pl_pair(f: Any, g: Any) -> tuple[Piecewise, Piecewise]:
+    """Two Piecewise functions, or one and an exact number (coerced onto its domain)."""
+    if not isinstance(f, Piecewise):
+        if not isinstance(g, Piecewise):
+            _check_pw(f, "f")
+        return _coerce_like(f, g, "f"), g
+    return f, _coerce_like(g, f, "g")
 
 
 # --------------------------------------------------------------------------- from sympy
@@ -1267,7 +1283,11 @@ def from_sympy(expr: Any, x: Any, domain: tuple[Any, Any] = (0, 1), *,
     import sympy
     from sympy.core.relational import Relational
 
-    dom = _domain(domain)
+    dom, closed = _domain(domain), as_bool(closed, "closed")
+    if not isinstance(x, sympy.Symbol):
+        raise InvalidArgumentType(f"x={x!r} has type {type(x).__name__}; expected a sympy Symbol")
+    if not isinstance(expr, sympy.Basic):
+        expr = sympy.Rational(*as_exact(expr, "expr").as_integer_ratio())
 
     def const(c: Any) -> Piecewise:
         return Piecewise.constant(c, dom, closed=closed)

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int
+from exactmtl._validate import as_exact, as_exact_int, as_list, check_budget
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -247,10 +247,11 @@ def kraft_sum(lengths: Iterable[Any]) -> Fraction:
     >>> kraft_sum(elias_gamma_length(n) for n in range(1, 2**10))   # 1 - 2**-10
     Fraction(1023, 1024)
     """
-    ls = [as_exact_int(v, f"lengths[{i}]", minimum=0) for i, v in enumerate(lengths)]
+    ls = [as_exact_int(v, f"lengths[{i}]", minimum=0)
+          for i, v in enumerate(as_list(lengths, "lengths", what="lengths"))]
     if not ls:
         return Fraction(0)
-    top = max(ls)
+    top = check_budget("exponent", max(ls), "kraft_sum (2**max(lengths))")
     return Fraction(sum(1 << (top - v) for v in ls), 1 << top)
 
 

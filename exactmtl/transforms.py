@@ -42,7 +42,14 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_exact, as_exact_int, check_level, check_power_of_two_length
+from exactmtl._validate import (
+    as_exact,
+    as_exact_int,
+    as_seed,
+    check_budget,
+    check_level_budget,
+    check_power_of_two_length,
+)
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -125,6 +132,7 @@ def _as_array(values: Any, name: str) -> np.ndarray:
     if arr.ndim == 0:
         raise InvalidArgumentType(
             f"{name}={arr.item()!r} is a scalar; expected a sequence of 2**n exact values")
+    check_budget("pieces", arr.size, f"{name} with its entries")
     return arr
 
 
@@ -244,7 +252,8 @@ def walsh_permutation(level: int, order: str) -> np.ndarray:
     >>> walsh_permutation(3, "sequency").tolist()
     [0, 4, 6, 2, 3, 7, 5, 1]
     """
-    return _permutation(check_level(level, "level"), _check_order(order))
+    return _permutation(check_level_budget(level, "level", "walsh_permutation"),
+                        _check_order(order))
 
 
 def walsh_index_map(level: int, source: str, target: str) -> np.ndarray:
@@ -255,7 +264,7 @@ def walsh_index_map(level: int, source: str, target: str) -> np.ndarray:
     >>> walsh_index_map(3, "hadamard", "sequency").tolist()        # the golden vector
     [0, 7, 3, 4, 1, 6, 2, 5]
     """
-    level = check_level(level, "level")
+    level = check_level_budget(level, "level", "walsh_index_map")
     _check_order(source, "source")
     _check_order(target, "target")
     return _inverse_permutation(level, target)[_permutation(level, source)]
@@ -273,6 +282,9 @@ def convert_walsh_order(coefficients: Any, source: str, target: str) -> np.ndarr
     arr = _as_array(coefficients, "coefficients")
     if arr.dtype.kind in "fc":
         raise _float_dtype_error("coefficients", arr.dtype)
+    if arr.dtype == object:  # a permutation keeps values: each must be exact already
+        for i, v in enumerate(arr.flat):
+            as_exact(v, f"coefficients[{i}]")
     level = _level_of(arr, "coefficients")
     if source == target:
         return arr.copy()
@@ -993,9 +1005,15 @@ def involution_screen(level: int, *, trials: int = 3, seed: int = 0,
     >>> involution_screen(4, transform=lambda v: np.roll(fwht(v), 1)).passed   # a wrong T
     False
     """
-    level = check_level(level, "level")
+    level = check_level_budget(level, "level", "involution_screen")
     trials = as_exact_int(trials, "trials", minimum=1)
+    check_budget("pieces", trials << level, f"involution_screen(trials={trials}, level={level})")
     entry_bits = as_exact_int(entry_bits, "entry_bits", minimum=1)
+    check_budget("exponent", entry_bits, f"involution_screen(entry_bits={entry_bits})")
+    seed = as_seed(seed, "seed")
+    if transform is not None and not callable(transform):
+        raise InvalidArgumentType(f"transform={transform!r} has type {type(transform).__name__}; "
+                                  "expected a callable (an array of 2**level entries -> array)")
     transform = transform or fwht
     rng = random.Random(seed)
     size = 1 << level

@@ -137,16 +137,72 @@ def test_compiled_agrees_with_exact_evaluation(net, dom, closed, xs):
         len(f.knots) for f in compiled.outputs)
 
 
+# issue 11: exact weights with large numerators/denominators crashed the int64 engine
+# (OverflowError in _lin: a numpy int64 scalar inside an object array) and, worse, wrapped
+# silently to a wrong value (an unbounded int64 product in _affine/_outer_mul).
+_ISSUE11_NET = Network([([[-2**20], [F(1, 2**40)]], [0, F(2**28, 7)], ["identity", "heaviside"]),
+                        ([[F(1, 2**40), F(-2**20, 11)]], [0], "identity"),
+                        ([[F(5593, 2**40)]], [0], "heaviside")])
+_ISSUE11_WRAP = Network([
+    ([[F(1119, 262144)], [F(12449399, 193514046488576)], [F(-265, 92274688)]],
+     [F(-13633, 1649267441664), F(536870911, 14680064), F(-551, 17592186044416)],
+     ["relu", "relu", "identity"]),
+    ([[F(-79, 8192), F(2465, 962072674304), F(2048, 7)],
+      [F(-3589343, 6144), F(-3565, 1792), F(3293, 12094627905536)],
+      [F(133, 12094627905536), F(266333, 3), F(987, 24189255811072)]],
+     [F(175, 90112), F(32803, 8), F(-67, 1924145348608)], ["relu", "identity", "identity"]),
+    ([[F(-24299, 4), F(2267, 262144), F(3357, 1835008)]], [F(1489, 56)], "identity")], h0=0)
+
+
 @settings(max_examples=60)
 @given(net=networks(max_depth=4, max_width=4, rational=True, bound=40, max_level=12,
                     outputs=2, h0=H0S), dom=DOMAINS,
        limit=st.sampled_from([0, 2**20, 2**40]))
+@example(net=_ISSUE11_NET, dom=(0, 1), limit=2**20)
+@example(net=_ISSUE11_NET, dom=(0, 1), limit=2**40)
+@example(net=_ISSUE11_WRAP, dom=(0, 1), limit=0)
 def test_python_int_path_equals_int64_path(net, dom, limit):
     fast = net.compile(dom).outputs
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(networks_module, "_LIMIT", limit)  # forces object arrays early
         slow = net.compile(dom).outputs
     assert fast == slow
+
+
+_WIDE = st.builds(lambda a, e, d: F(a, d << e), st.integers(-2**30, 2**30),
+                  st.integers(0, 45), st.sampled_from([1, 3, 7, 11]))
+
+
+@st.composite
+def _wide_networks(draw):
+    """Networks whose exact weights have up to ~30-bit numerators over up to 2**45 * 11."""
+    depth = draw(st.integers(1, 3))
+    widths = [draw(st.integers(1, 3)) for _ in range(depth)] + [1]
+    layers, prev = [], 1
+    for i, w in enumerate(widths):
+        acts = (["identity"] * w if i == depth else
+                [draw(st.sampled_from(["identity", "relu", "heaviside"])) for _ in range(w)])
+        layers.append(([[draw(_WIDE) for _ in range(prev)] for _ in range(w)],
+                       [draw(_WIDE) for _ in range(w)], acts,
+                       [draw(_WIDE) for _ in range(w)] if draw(st.booleans()) else None))
+        prev = w
+    return Network(layers, h0=draw(st.one_of(H0S, _WIDE)))
+
+
+@settings(max_examples=60)
+@given(net=_wide_networks(), dom=DOMAINS, limit=st.sampled_from([1 << 62, 0, 2**20, 2**40]))
+@example(net=_ISSUE11_NET, dom=(0, 1), limit=1 << 62)
+@example(net=_ISSUE11_WRAP, dom=(0, 1), limit=1 << 62)
+def test_wide_weights_compile_exactly_on_every_path(net, dom, limit):
+    """Oracle: Network.evaluate (plain Fractions) at every knot, midpoint and 8 grid points."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(networks_module, "_LIMIT", limit)
+        f = net.compile(dom).outputs[0]
+    a, b = F(dom[0]), F(dom[1])
+    pts = [*f.knots, *((u + v) / 2 for u, v in zip(f.knots, f.knots[1:])),
+           *(a + (b - a) * F(k, 7) for k in range(8))]
+    for x in pts:
+        assert f(x) == net.evaluate(x)[0]
 
 
 @settings(max_examples=40)

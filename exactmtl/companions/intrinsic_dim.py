@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact_int
+from exactmtl._validate import as_exact_int, as_list, as_matrix, as_seed, check_budget
 from exactmtl.errors import InvalidArgument
 
 __all__ = [
@@ -87,13 +87,11 @@ def exact_rank(rows: Sequence[Sequence[int]]) -> int:
     >>> exact_rank([[1, 2], [2, 4]]), exact_rank([[1, 2], [3, 4]]), exact_rank([])
     (1, 2, 0)
     """
-    m = [[int(as_exact_int(v, f"rows[{i}][{j}]")) for j, v in enumerate(r)]
-         for i, r in enumerate(rows)]
+    m = as_matrix(rows, "rows", integer=True)
     if not m:
         return 0
     ncols = len(m[0])
-    if any(len(r) != ncols for r in m):
-        raise InvalidArgument("rows have different lengths; expected a rectangular matrix")
+    check_budget("ops", len(m) * ncols * min(len(m), ncols), "exact_rank (elimination steps)")
     rank, prev = 0, 1
     for col in range(ncols):
         pivot = next((i for i in range(rank, len(m)) if m[i][col] != 0), None)
@@ -122,7 +120,14 @@ def jacobian(P: Sequence[Sequence[int]], Q: Sequence[Sequence[int]],
     >>> jacobian([[1]], [[2]], [[3, 5]])
     [[3, 2, 0], [5, 0, 2]]
     """
+    P = as_matrix(P, "P", integer=True, min_rows=1, min_cols=1)
+    Q = as_matrix(Q, "Q", integer=True, min_rows=1, min_cols=1)
+    A = as_matrix(A, "A", integer=True, min_rows=1, min_cols=1)
     D, l, k, n = len(P), len(Q), len(A), len(A[0])
+    if len(P[0]) != l or len(Q[0]) != k:
+        raise InvalidArgument(f"shapes do not chain: P is {D} x {len(P[0])}, Q is {l} x "
+                              f"{len(Q[0])}, A is {k} x {n}; expected D x l, l x k, k x n")
+    check_budget("pieces", n * D * (l * k + k * n), "jacobian entries")
     PQ = [[sum(P[d][a] * Q[a][b] for a in range(l)) for b in range(k)] for d in range(D)]
     rows = []
     for i in range(n):
@@ -144,6 +149,10 @@ def random_instance(l: Any, n: Any, k: Any, *, D: Any = None, seed: int = 0,
     """
     l, n, k = _lnk(l, n, k)
     D = l + 1 if D is None else as_exact_int(D, "D", minimum=l)
+    seed = as_seed(seed, "seed", allow_none=False)
+    bound = as_exact_int(bound, "bound", minimum=1)
+    check_budget("exponent", bound.bit_length(), f"random_instance(bound={bound})")
+    check_budget("pieces", D * l * (l + 1) + l * k + k * n, "random_instance entries")
     rng = random.Random(seed)
 
     def mat(r: int, c: int) -> list[list[int]]:
@@ -168,6 +177,8 @@ def jacobian_rank(l: Any, n: Any, k: Any, *, D: Any = None, seed: int = 0) -> in
     (10, 10)
     """
     P, Q, A = random_instance(l, n, k, D=D, seed=seed)
+    rows, cols = n * len(P), l * k + k * n
+    check_budget("ops", rows * cols * min(rows, cols), "jacobian_rank (elimination steps)")
     return exact_rank(jacobian(P, Q, A))
 
 
@@ -188,8 +199,15 @@ def simulate_per_task_dimension(l: int = 12, k: int = 2, ns: Sequence[int] = (2,
     """
     import numpy as np
 
+    l = as_exact_int(l, "l", minimum=1)
+    k = as_exact_int(k, "k", minimum=1)
+    ns = [as_exact_int(v, f"ns[{i}]", minimum=1) for i, v in enumerate(as_list(ns, "ns"))]
+    D = l + 1 if D is None else as_exact_int(D, "D", minimum=1)
+    seed = as_seed(seed, "seed", allow_none=False)
+    for n in ns:
+        check_budget("ops", (n * D) * (l * k + k * n) * min(n * D, l * k + k * n),
+                     f"simulate_per_task_dimension(n={n}) (SVD work)")
     rng = np.random.default_rng(seed)
-    D = l + 1 if D is None else D
     out = []
     for n in ns:
         kk = k

@@ -39,7 +39,13 @@ from fractions import Fraction
 from math import comb
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int
+from exactmtl._validate import (
+    as_choice,
+    as_exact,
+    as_exact_expr,
+    as_exact_int,
+    check_budget,
+)
 from exactmtl.certified import DEFAULT_MAX_PREC, Enclosure, enclose, precision
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.jointsep import JointSeparateReport
@@ -98,6 +104,25 @@ def _nonneg(value: Any, name: str) -> Fraction:
     return v
 
 
+def _exact_or_symbol(value: Any, name: str, *, nonneg: bool = False) -> Any:
+    """A sympy value: an exact real number (rational or expression such as ``sqrt(2)``) or a
+    symbolic expression (free symbols, for the proofs); Floats refused, signs checked."""
+    import sympy
+
+    if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational) and \
+            value.free_symbols:
+        if value.atoms(sympy.Float):
+            as_exact_expr(value, name)  # raises the InexactInputError
+        out = value
+    elif isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
+        out = as_exact_expr(value, name)
+    else:
+        out = _rat(as_exact(value, name))
+    if nonneg and out.is_negative:
+        raise InvalidArgument(f"{name}={out} is negative; expected {name} >= 0")
+    return out
+
+
 def _rat(value: Fraction) -> Any:
     import sympy
 
@@ -114,6 +139,7 @@ def _complexity_ends(value: Any, name: str) -> tuple[Any, Any]:
             raise InvalidArgument(f"{name}={value} is negative; expected {name} >= 0")
         return _rat(max(value.lo, Fraction(0))), _rat(value.hi)
     if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
+        value = as_exact_expr(value, name)
         e = enclose(value, BOUND_PREC)
         if e.hi < 0:
             raise InvalidArgument(f"{name}={value} is negative; expected {name} >= 0")
@@ -160,6 +186,7 @@ def kl(q: Any, p: Any, *, prec: int = BOUND_PREC) -> Enclosure:
     exactmtl.errors.InvalidArgument: kl(q=1/2 || p=0) is +infinity; expected 0 < p < 1 or p == q
     """
     q, p = _prob(q, "q"), _prob(p, "p")
+    prec = check_budget("bits", as_exact_int(prec, "prec", minimum=2), f"kl(prec={prec})")
     if q == p:
         return Enclosure.point(0)
     with precision(prec) as bits:
@@ -247,14 +274,17 @@ def kl_inverse(q: Any, c: Any, *, tol: Any = DEFAULT_TOL,
     tol = as_exact(tol, "tol")
     if tol <= 0:
         raise InvalidArgument(f"tol={tol} must be > 0")
+    # bisection steps ~ log2(1/tol); each compares at up to max_prec bits
+    check_budget("bits", max(0, (1 / tol).__ceil__().bit_length()), f"kl_inverse(tol={tol})")
     max_prec = as_exact_int(max_prec, "max_prec", minimum=64)
+    check_budget("bits", max_prec, f"kl_inverse(max_prec={max_prec})")
     if isinstance(c, Enclosure):
         c_enc = c
     else:
         import sympy
 
         if isinstance(c, sympy.Basic) and not isinstance(c, sympy.Rational):
-            c_enc = enclose(c, BOUND_PREC)
+            c_enc = enclose(as_exact_expr(c, "c"), BOUND_PREC)
         else:
             c_enc = Enclosure.point(as_exact(c, "c"))
     if c_enc.hi < 0:
@@ -312,6 +342,7 @@ def maurer_xi(N: Any) -> Fraction:
     (Fraction(2, 1), Fraction(103, 32))
     """
     N = as_exact_int(N, "N", minimum=1)
+    check_budget("ops", N * N * N.bit_length(), f"maurer_xi(N={N}) (exact sum)")
     total = sum(comb(N, k) * k ** k * (N - k) ** (N - k) for k in range(N + 1))
     return Fraction(total, N ** N)
 
@@ -326,6 +357,9 @@ def elias_kraft_sum(N: Any, code: str = "elias-gamma") -> Fraction:
     (Fraction(1023, 1024), Fraction(3, 4))
     """
     N = as_exact_int(N, "N", minimum=0)
+    if N.bit_length() > 1 << 16:  # one term per bit length, each a 2**-len(n) Fraction
+        check_budget("level", N.bit_length(), f"elias_kraft_sum(N of {N.bit_length()} bits)")
+    code = as_choice(code, "code", ("elias-gamma", "gamma", "elias-delta", "delta"))
     if code in ("elias-gamma", "gamma"):
         length = elias_gamma_length
     elif code in ("elias-delta", "delta"):
@@ -535,12 +569,10 @@ def fast_rate_family(r_hat: Any, B: Any, lam: Any) -> Any:
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    lam_s = lam if isinstance(lam, sympy.Basic) and not isinstance(lam, sympy.Rational) \
-        else _rat(as_exact(lam, "lam"))
-    if isinstance(lam_s, sympy.Rational) and not 0 < lam_s < 2:
+    lam_s = _exact_or_symbol(lam, "lam")
+    if (lam_s <= 0) == sympy.true or (lam_s >= 2) == sympy.true:
         raise InvalidArgument(f"lam={lam_s} must be in (0, 2)")
-    B_s = B if isinstance(B, sympy.Basic) and not isinstance(B, sympy.Rational) \
-        else _rat(_nonneg(B, "B"))
+    B_s = _exact_or_symbol(B, "B", nonneg=True)
     return _rat(r_hat) / (1 - lam_s / 2) + B_s / (lam_s * (1 - lam_s / 2))
 
 
@@ -555,8 +587,7 @@ def fast_rate_lambda(r_hat: Any, B: Any) -> Any:
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    B_s = B if isinstance(B, sympy.Basic) and not isinstance(B, sympy.Rational) \
-        else _rat(_nonneg(B, "B"))
+    B_s = _exact_or_symbol(B, "B", nonneg=True)
     if B_s == 0:
         raise InvalidArgument("B=0: the lambda-family has no minimiser (inf at lam -> 0)")
     return 2 / (sympy.sqrt(1 + 2 * _rat(r_hat) / B_s) + 1)

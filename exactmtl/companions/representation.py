@@ -32,7 +32,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int
+from exactmtl._validate import (
+    as_exact,
+    as_exact_int,
+    as_exact_list,
+    as_float_array,
+    as_list,
+    check_budget,
+    checked_args,
+)
 from exactmtl.errors import (
     InexactInputError,
     InvalidArgument,
@@ -266,8 +274,7 @@ def sign_relu_moment(u: Sequence[Any], w: Sequence[Any]) -> Any:
     """
     import sympy
 
-    uu = [as_exact(v, f"u[{i}]") for i, v in enumerate(u)]
-    ww = [as_exact(v, f"w[{i}]") for i, v in enumerate(w)]
+    uu, ww = as_exact_list(u, "u"), as_exact_list(w, "w")
     if len(uu) != len(ww):
         raise InvalidArgument(f"len(u)={len(uu)} but len(w)={len(ww)}; expected equal lengths")
     norm2 = sum(v * v for v in uu)
@@ -572,7 +579,7 @@ def principal_angles_numeric(A: Any, B: Any) -> Any:
     """
     import numpy as np
 
-    Am, Bm = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    Am, Bm = as_float_array(A, "A"), as_float_array(B, "B")
     if Am.ndim != 2 or Bm.ndim != 2:
         raise InvalidArgument(f"A has {Am.ndim} dims and B has {Bm.ndim}; expected 2-D bases")
     if Am.shape[0] != Bm.shape[0]:
@@ -615,6 +622,13 @@ def joint_vs_separate(U: Any = None) -> tuple[JointSeparateReport, ...]:
 # --------------------------------------------------------------------------- simulation
 
 
+def _one_step_budget(a: dict) -> None:
+    W, U = a["W"], a["U"]
+    check_budget("ops", W.size * max(U.size, 1) * a["n"], "simulate_one_step (tasks x samples)")
+
+
+@checked_args(_one_step_budget, W="array", U="array", n="int>=1", seed="seed",
+              label_noise="float[0,1]")
 def simulate_one_step(W: Any, U: Any, n: int, *, seed: int = 0, label_noise: float = 0.0
                       ) -> Any:
     """The empirical one-step update direction G (numpy, seeded; numeric path).
@@ -648,6 +662,17 @@ def simulate_one_step(W: Any, U: Any, n: int, *, seed: int = 0, label_noise: flo
     return G / len(U)
 
 
+def _angles_budget(a: dict) -> None:
+    ts = [as_exact_int(t, f"tasks[{i}]", minimum=1)
+          for i, t in enumerate(as_list(a["tasks"], "tasks"))]
+    if a["r"] > a["d"]:
+        raise InvalidArgument(f"r={a['r']} > d={a['d']}; expected r <= d")
+    check_budget("ops", (sum(ts) + 1) * a["n"] * a["width"] * a["d"],
+                 "simulate_principal_angles (tasks x samples x width x d)")
+
+
+@checked_args(_angles_budget, d="int>=1", r="int>=1", width="int>=1", n="int>=1", seed="seed",
+              label_noise="float[0,1]")
 def simulate_principal_angles(tasks: Sequence[int] = (1, 2, 4, 8, 16, 32), *, d: int = 20,
                               r: int = 4, width: int = 64, n: int = 100, seed: int = 0,
                               label_noise: float = 0.1) -> list[dict[str, float]]:

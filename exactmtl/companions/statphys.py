@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int
+from exactmtl._validate import as_exact, as_exact_int, check_budget, checked_args
 from exactmtl.errors import InvalidArgument
 from exactmtl.jointsep import JointSeparateReport
 
@@ -126,6 +126,9 @@ def spiked_rectangular(theta: Any, c: Any) -> SpikedLimits:
     return SpikedLimits(th, cc, False, 1 + sympy.sqrt(_rat(cc)), Fraction(0), Fraction(0))
 
 
+@checked_args(lambda a: check_budget("ops", a["n"] * a["m"] * min(a["n"], a["m"]),
+                                       "simulate_spiked_rectangular (SVD work)"),
+              theta="float>=0", n="int>=1", m="int>=1", seed="seed")
 def simulate_spiked_rectangular(theta: float, n: int, m: int, *, seed: int = 0
                                 ) -> dict[str, float]:
     """One draw of X = theta u v^T + G (G_ij ~ N(0, 1/m)): top singular value and squared
@@ -214,6 +217,10 @@ def compare_top_eigenvalue(s_a: Any, s_b: Any, q: Any, threshold: Any) -> int:
     return (D > e * e) - (D < e * e)
 
 
+@checked_args(lambda a: check_budget("ops", (a["n"] + a["d"]) * a["d"] * a["d"],
+                                       "simulate_two_task_eigenvalue (covariance work)"),
+              s_a="float", s_b="float", q="float[-1,1]", d="int>=2", n="int>=1",
+              noise="float>=0", seed="seed")
 def simulate_two_task_eigenvalue(s_a: float, s_b: float, q: float, *, d: int = 50,
                                  n: int = 10000, noise: float = 1.0, seed: int = 0) -> float:
     """Top eigenvalue of C_a + C_b - 2 noise^2 I, C_t the sample covariance of n samples
@@ -262,6 +269,10 @@ def joint_vs_separate(s_a: Any = 2, s_b: Any = 1, q: Any = Fraction(1, 2)
 # --------------------------------------------------------------------------- teacher-student
 
 
+@checked_args(lambda a: check_budget("ops", a["n"] * a["d"] * a["classes"] * 4,
+                                       "simulate_teacher_student (samples x logits)"),
+              n="int>=1", d="int>=2", classes="int>=2", rho="float[-1,1]", s_a="float",
+              s_b="float", noise_a="float>=0", noise_b="float>=0", seed="seed")
 def simulate_teacher_student(n: int, *, d: int = 40, classes: int = 3, rho: float = 1.0,
                              s_a: float = 2.0, s_b: float = 4.0, noise_a: float = 1.0,
                              noise_b: float = 0.0, seed: int = 0) -> dict[str, Any]:
@@ -340,6 +351,12 @@ def _train(sets: list, d: int, classes: int, trunk: int, steps: int, lr: float, 
     return p
 
 
+@checked_args(lambda a: check_budget(
+    "ops", (a["steps"] * (a["n_a"] + a["n_b"]) + a["n_val"]) * a["d"] * a["classes"] * 4,
+    "simulate_multitask_benefit (steps x samples x logits)"),
+    rho="float[-1,1]", n_a="int>=1", n_b="int>=1", d="int>=2", classes="int>=2", s_a="float",
+    s_b="float", noise_a="float>=0", noise_b="float>=0", steps="int>=1", lr="float>0",
+    weight_decay="float>=0", n_val="int>=1", seed="seed")
 def simulate_multitask_benefit(rho: float, *, n_a: int = 60, n_b: int = 600, d: int = 40,
                                classes: int = 3, s_a: float = 2.0, s_b: float = 4.0,
                                noise_a: float = 1.0, noise_b: float = 0.0, steps: int = 300,

@@ -43,7 +43,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int
+from exactmtl._validate import (
+    as_exact,
+    as_exact_int,
+    as_exact_list,
+    check_budget,
+    checked_args,
+)
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.jointsep import JointSeparateReport, exact_equal
 
@@ -90,7 +96,9 @@ def exact_norm(vector: Sequence[Any], name: str = "vector") -> Any:
     >>> exact_norm((3, 4)), exact_norm((1, 1))
     (Fraction(5, 1), sqrt(2))
     """
-    sq = sum((as_exact(v, f"{name}[{i}]") ** 2 for i, v in enumerate(vector)), Fraction(0))
+    if not isinstance(name, str):
+        raise InvalidArgumentType(f"name={name!r} has type {type(name).__name__}; expected str")
+    sq = sum((v ** 2 for v in as_exact_list(vector, name)), Fraction(0))
     root = _exact_sqrt(sq)
     if root is not None:
         return root
@@ -115,10 +123,7 @@ def _exact_sum(values: Sequence[Any]) -> Any:
 
 
 def _vec(values: Any, name: str, length: int | None = None) -> Vec:
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise InvalidArgumentType(f"{name}={values!r} is not a sequence; expected a sequence of "
-                                  "exact numbers")
-    vec = tuple(as_exact(v, f"{name}[{i}]") for i, v in enumerate(values))
+    vec = tuple(as_exact_list(values, name))
     if length is not None and len(vec) != length:
         raise InvalidArgument(f"len({name})={len(vec)}; expected {length} entries")
     return vec
@@ -821,6 +826,10 @@ def joint_vs_separate() -> tuple[JointSeparateReport, ...]:
 # --------------------------------------------------------------------------- simulation
 
 
+@checked_args(lambda a: check_budget("ops", a["steps"] * a["width"] * 64,
+                                       "simulate_training (steps x width x points)"),
+              width="int>=1", weight_decay="float>=0", steps="int>=1", lr="float>0",
+              seed="seed")
 def simulate_training(tasks: Sequence[Any] | None = None, *, width: int = 40,
                       weight_decay: float = 1e-3, steps: int = 6000, lr: float = 0.01,
                       seed: int = 0) -> dict[str, Any]:
