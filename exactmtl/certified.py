@@ -93,12 +93,12 @@ class CertificateLimits:
     :func:`verify_certificate`: whatever ``certify`` can produce within these limits re-checks
     within them, and a certificate (a JSON file is untrusted input) outside them is refused with
     a :class:`~exactmtl.errors.ResourceLimitError` naming the limit, in well under a second.
-    Raise a limit with ``with certificate_limits(name=value):``.
+    Raise a limit with ``with certificate_limits(name=value):``. The working precision (``prec``,
+    ``max_prec``, a certificate's ``prec``) is the package-wide budget ``bits`` (default 2**16),
+    raised with ``with exactmtl.limits(bits=...):``.
 
     Attributes
     ----------
-    prec : int
-        Largest working precision in bits (``prec``, ``max_prec``, a certificate's ``prec``).
     nodes, depth : int
         Largest expression tree (sympy nodes) and nesting depth.
     integer_bits : int
@@ -107,7 +107,7 @@ class CertificateLimits:
         Largest ``|p|`` and ``q`` of a rational exponent ``p/q`` in ``Pow``.
     magnitude : int
         Largest size of an enclosure endpoint ``m * 2**e``: ``|value| < 2**magnitude`` and
-        ``e >= -(magnitude + prec + 64)`` (so ``10**(10**12)`` is refused instead of being
+        ``e >= -(magnitude + bits + 64)`` (so ``10**(10**12)`` is refused instead of being
         written out).
     work : int
         Largest (number of roots, powers, ``exp``, ``log`` nodes) x (precision in bits).
@@ -123,14 +123,13 @@ class CertificateLimits:
     chars : int
         Longest ``expression`` text in a certificate.
 
-    >>> CertificateLimits().prec
-    65536
-    >>> with certificate_limits(prec=1 << 20) as lim:
-    ...     lim.prec
+    >>> CertificateLimits().nodes
+    10000
+    >>> with certificate_limits(nodes=1 << 20) as lim:
+    ...     lim.nodes
     1048576
     """
 
-    prec: int = 1 << 16
     nodes: int = 10_000
     depth: int = 100
     integer_bits: int = 14_000
@@ -172,9 +171,11 @@ def certificate_limits(**changes: int) -> Iterator[CertificateLimits]:
     """Raise (or lower) limits of :class:`CertificateLimits` inside a ``with`` block.
 
     >>> import sympy
-    >>> with certificate_limits(prec=1 << 17):
-    ...     enclose(sympy.pi, prec=100_000).width < Fraction(1, 10**30000)
-    True
+    >>> with certificate_limits(nodes=3):
+    ...     enclose(sympy.sqrt(2) + sympy.sqrt(3))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.ResourceLimitError: expr: number of nodes=4 exceeds the nodes limit 3; ...
     >>> with certificate_limits(speed=2):  # doctest: +ELLIPSIS
     ...     pass
     Traceback (most recent call last):
@@ -197,16 +198,24 @@ def _over(what: str, value: int, limit: str) -> ResourceLimitError:
     bound = getattr(_limits(), limit)
     return ResourceLimitError(
         f"{what}={value} exceeds the {limit} limit {bound}; raise it with "
-        f"'with exactmtl.certified.certificate_limits({limit}=...)'")
+        f"'with exactmtl.certified.certificate_limits({limit}=...)'",
+        limit=f"certificate_limits.{limit}", needed=value, allowed=bound)
+
+
+def _prec_limit() -> int:
+    """The package-wide precision budget ``bits`` of :func:`exactmtl.limits`."""
+    from exactmtl.budgets import current_limits
+
+    return current_limits().bits
 
 
 def _check_prec(bits: int, name: str = "prec") -> int:
-    """``bits`` within the precision limit (before any ball is computed)."""
-    limit = _limits().prec
+    """``bits`` within the precision budget (before any ball is computed)."""
+    limit = _prec_limit()
     if bits > limit:
         raise ResourceLimitError(
             f"{name}={bits} bits exceeds the precision limit {limit} bits; raise it with "
-            "'with exactmtl.certified.certificate_limits(prec=...)'")
+            "'with exactmtl.limits(bits=...)'", limit="bits", needed=bits, allowed=limit)
     return bits
 
 
@@ -266,13 +275,14 @@ def _fraction_of_arf(value: Any) -> Fraction:
     man, exp = value.man_exp()
     man, exp = int(man), int(exp)
     top = exp + man.bit_length()
-    lim = _limits()
-    if man and (exp < -(lim.magnitude + lim.prec + 64) or top > lim.magnitude):
+    mag = _limits().magnitude
+    if man and (exp < -(mag + _prec_limit() + 64) or top > mag):
         raise ResourceLimitError(
             f"an enclosure endpoint m*2**e has e={exp} (a value about 2**{top}); beyond the "
-            f"magnitude limit {lim.magnitude} (|value| < 2**magnitude, denominators < "
-            "2**(magnitude + prec + 64)); raise it with "
-            "'with exactmtl.certified.certificate_limits(magnitude=...)'")
+            f"magnitude limit {mag} (|value| < 2**magnitude, denominators < "
+            "2**(magnitude + bits + 64)); raise it with "
+            "'with exactmtl.certified.certificate_limits(magnitude=...)'",
+            limit="certificate_limits.magnitude", needed=abs(exp), allowed=mag)
     return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
 
 
@@ -591,7 +601,8 @@ def _check_work(shape: _Shape, bits: int, name: str = "expr") -> None:
         raise ResourceLimitError(
             f"{name}: {shape.costly} roots/powers/exp/log nodes at {bits} bits is "
             f"{shape.costly * bits} > the work limit {limit}; lower the precision or raise it "
-            "with 'with exactmtl.certified.certificate_limits(work=...)'")
+            "with 'with exactmtl.certified.certificate_limits(work=...)'",
+            limit="certificate_limits.work", needed=shape.costly * bits, allowed=limit)
 
 
 def to_arb(expr: Any) -> Any:
@@ -814,7 +825,7 @@ def compare(expr: Any, threshold: Any = 0, *, prec: int = DEFAULT_PREC,
 
 
 def _check_precisions(prec: Any, max_prec: Any) -> tuple[int, int]:
-    """``2 <= prec <= max_prec <= limits.prec`` (checked before any work)."""
+    """``2 <= prec <= max_prec <= bits`` budget (checked before any work)."""
     prec = _check_prec(as_exact_int(prec, "prec", minimum=2))
     max_prec = _check_prec(as_exact_int(max_prec, "max_prec", minimum=prec), "max_prec")
     return prec, max_prec
@@ -1194,7 +1205,8 @@ def verify_certificate(data: Any) -> bool:
         problem = _algebraic_problem(shape)
         if problem is not None:
             raise ResourceLimitError(f"the minimal-polynomial check of expression="
-                                     f"{_brief(expr)} is refused: {problem}")
+                                     f"{_brief(expr)} is refused: {problem}",
+                                     limit="certificate_limits.algebraic")
         try:
             recomputed = _enclose(expr, shape, prec)
         except UndecidedError as exc:
