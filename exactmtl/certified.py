@@ -110,7 +110,8 @@ class CertificateLimits:
         ``e >= -(magnitude + bits + 64)`` (so ``10**(10**12)`` is refused instead of being
         written out).
     work : int
-        Largest (number of roots, powers, ``exp``, ``log`` nodes) x (precision in bits).
+        Largest (number of constants, roots, powers, ``exp``, ``log`` nodes) x (precision in
+        bits).
     algebraic : int
         Largest cost ``D**2 * max(1, P)`` of a minimal-polynomial equality check, where ``D`` is
         the product of the root orders and ``P`` the sum of the integer exponents applied to
@@ -274,16 +275,21 @@ def _fraction_of_arf(value: Any) -> Fraction:
     """The exact value m * 2**e of a flint arf/arb midpoint (no float on the way)."""
     man, exp = value.man_exp()
     man, exp = int(man), int(exp)
+    _check_magnitude(man, exp)
+    return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
+
+
+def _check_magnitude(man: int, exp: int) -> None:
+    """Refuse to write out ``man * 2**exp`` beyond the magnitude limit (before the shift)."""
     top = exp + man.bit_length()
     mag = _limits().magnitude
     if man and (exp < -(mag + _prec_limit() + 64) or top > mag):
         raise ResourceLimitError(
-            f"an enclosure endpoint m*2**e has e={exp} (a value about 2**{top}); beyond the "
+            f"a binary number m*2**e has e={exp} (a value about 2**{top}); beyond the "
             f"magnitude limit {mag} (|value| < 2**magnitude, denominators < "
             "2**(magnitude + bits + 64)); raise it with "
             "'with exactmtl.certified.certificate_limits(magnitude=...)'",
             limit="certificate_limits.magnitude", needed=abs(exp), allowed=mag)
-    return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
 
 
 def fraction_of_arb(ball: Any) -> tuple[Fraction, Fraction]:
@@ -340,6 +346,7 @@ def _exact_point(value: Any, name: str) -> Fraction:
             raise InvalidArgument(f"{name}={value} is not a finite real mpf")
         sign, man, exp, _ = value._mpf_
         man = -int(man) if sign else int(man)
+        _check_magnitude(man, int(exp))
         return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
     return as_exact(value, name)
 
@@ -504,7 +511,7 @@ def _brief(expr: Any, most: int = 300) -> str:
 class _Shape:
     """What the limits need to know of a valid expression (see :class:`CertificateLimits`)."""
 
-    costly: int      # roots, powers with a non-integer exponent, exp, log nodes
+    costly: int      # constants, roots, powers with a non-integer exponent, exp, log nodes
     degree: int      # product of the orders of the distinct roots (bounds the algebraic degree)
     powers: int      # sum of |p| of the distinct integer powers of irrational bases
     radicands: int   # bits of the distinct rational radicands
@@ -544,6 +551,7 @@ def _shape(expr: Any, name: str = "expr") -> _Shape:
                 raise _over(f"{name}: an integer of bits", bits, "integer_bits")
             continue
         if any(node is a for a in atoms):
+            costly += 1     # computed to the working precision, like a root or a log
             continue
         if isinstance(node, sympy.Float):
             raise InexactInputError(f"{name}={_brief(expr)} contains a sympy Float; use "
@@ -622,7 +630,7 @@ def to_arb(expr: Any) -> Any:
     import flint
 
     x, shape = _checked(expr)
-    _check_work(shape, flint.ctx.prec)
+    _check_work(shape, _check_prec(flint.ctx.prec, "flint.ctx.prec"))
     return _to_arb(x)
 
 

@@ -364,3 +364,21 @@ def test_cli_exact_number_agrees_with_fraction(text):
     from exactmtl._cliargs import exact_number
 
     assert exact_number(text, "--eps") == Fraction(text)
+
+
+def test_huge_mpf_and_flint_precision_are_refused_before_work():
+    import flint
+    import mpmath
+
+    from exactmtl.certified import Enclosure, to_arb
+
+    with pytest.raises(ResourceLimitError, match="magnitude limit"):
+        Enclosure(0, 1).contains(mpmath.mpf("1e1000000000"))
+    assert Enclosure(0, 1).contains(mpmath.mpf("0.5"))
+    old = flint.ctx.prec
+    flint.ctx.prec = 10**9
+    try:
+        with pytest.raises(ResourceLimitError, match="flint.ctx.prec=1000000000 bits"):
+            to_arb(sympy.pi)
+    finally:
+        flint.ctx.prec = old
