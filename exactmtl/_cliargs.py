@@ -34,7 +34,9 @@ __all__ = [
     "MAX_EXPONENT",
     "OneLineParser",
     "bounded_int",
+    "exact_arg",
     "exact_number",
+    "int_arg",
     "int_list",
     "output_target_problem",
     "run",
@@ -139,6 +141,42 @@ def int_list(text: str, flag: str, *, minimum: int, maximum: int, most: int) -> 
                                   f"{flag} 0,1,2,3")
         out.append(bounded_int(part, f"{flag} entry", minimum=minimum, maximum=maximum))
     return out
+
+
+def int_arg(flag: str, *, minimum: int, maximum: int) -> Callable[[str], int]:
+    """An argparse ``type=`` for a bounded integer flag (the error is one line, exit code 2).
+
+    >>> p = OneLineParser(prog="demo")
+    >>> _ = p.add_argument("--jobs", type=int_arg("--jobs", minimum=1, maximum=64))
+    >>> p.parse_args(["--jobs", "4"]).jobs
+    4
+    """
+    def parse(text: str) -> int:
+        try:
+            return bounded_int(text, flag, minimum=minimum, maximum=maximum)
+        except (InvalidArgument, ResourceLimitError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = flag.lstrip("-") or "int"
+    return parse
+
+
+def exact_arg(flag: str) -> Callable[[str], Fraction]:
+    """An argparse ``type=`` for an exact number flag parsed by :func:`exact_number`.
+
+    >>> p = OneLineParser(prog="demo")
+    >>> _ = p.add_argument("--eps", type=exact_arg("--eps"))
+    >>> p.parse_args(["--eps", "1/8"]).eps
+    Fraction(1, 8)
+    """
+    def parse(text: str) -> Fraction:
+        try:
+            return exact_number(text, flag)
+        except (InvalidArgument, ResourceLimitError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = flag.lstrip("-") or "number"
+    return parse
 
 
 def output_target_problem(path: str, flag: str = "--json") -> str | None:

@@ -313,3 +313,18 @@ def test_check_and_list_path_problems_are_one_line(tmp_path, capsys):
     assert "no proof files found in" in capsys.readouterr().err
     assert main(["list", "-k", "["]) == 2
     assert "no claim matches -k [" in capsys.readouterr().err
+
+
+def test_argparse_type_helpers_give_one_line_errors(capsys):
+    from exactmtl._cliargs import OneLineParser, exact_arg, int_arg
+
+    parser = OneLineParser(prog="demo")
+    parser.add_argument("--jobs", type=int_arg("--jobs", minimum=1, maximum=64))
+    parser.add_argument("--eps", type=exact_arg("--eps"))
+    assert parser.parse_args(["--jobs", "2", "--eps", "0.5"]).eps == Fraction(1, 2)
+    for argv, message in ((["--jobs", "0"], "--jobs=0 must be an integer in [1, 64]"),
+                          (["--eps", "1e99999"], "has exponent 99999")):
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args(argv)
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and message in err and len(err.strip().splitlines()) == 1
