@@ -195,10 +195,24 @@ def certificate_limits(**changes: int) -> Iterator[CertificateLimits]:
         _LIMITS.reset(token)
 
 
+def _short_int(n: int) -> str:
+    """An integer for a message: its digits, or its size when it is too long to print."""
+    if n.bit_length() <= 256:
+        return str(n)
+    return f"{'-' if n < 0 else ''}(an integer of {n.bit_length()} bits)"
+
+
+def _short_frac(v: Fraction) -> Any:
+    """A rational for a message or a ``case``: itself, or its size when too long to print."""
+    if max(v.numerator.bit_length(), v.denominator.bit_length()) <= 256:
+        return v
+    return f"(a rational of {v.numerator.bit_length()}/{v.denominator.bit_length()} bits)"
+
+
 def _over(what: str, value: int, limit: str) -> ResourceLimitError:
     bound = getattr(_limits(), limit)
     return ResourceLimitError(
-        f"{what}={value} exceeds the {limit} limit {bound}; raise it with "
+        f"{what}={_short_int(value)} exceeds the {limit} limit {bound}; raise it with "
         f"'with exactmtl.certified.certificate_limits({limit}=...)'",
         limit=f"certificate_limits.{limit}", needed=value, allowed=bound)
 
@@ -285,7 +299,8 @@ def _check_magnitude(man: int, exp: int) -> None:
     mag = _limits().magnitude
     if man and (exp < -(mag + _prec_limit() + 64) or top > mag):
         raise ResourceLimitError(
-            f"a binary number m*2**e has e={exp} (a value about 2**{top}); beyond the "
+            f"a binary number m*2**e has e={_short_int(exp)} (a value about "
+            f"2**{_short_int(top)}); beyond the "
             f"magnitude limit {mag} (|value| < 2**magnitude, denominators < "
             "2**(magnitude + bits + 64)); raise it with "
             "'with exactmtl.certified.certificate_limits(magnitude=...)'",
@@ -376,7 +391,8 @@ class Enclosure:
     def __post_init__(self) -> None:
         lo, hi = as_exact(self.lo, "lo"), as_exact(self.hi, "hi")
         if lo > hi:
-            raise InvalidArgument(f"lo={lo} > hi={hi}; an enclosure needs lo <= hi")
+            raise InvalidArgument(f"lo={_short_frac(lo)} > hi={_short_frac(hi)}; an enclosure "
+                                  "needs lo <= hi")
         object.__setattr__(self, "lo", lo)
         object.__setattr__(self, "hi", hi)
         if self.prec is not None:
@@ -664,33 +680,32 @@ def _to_arb(expr: Any) -> Any:
             if e.q == 1:
                 return base ** int(e.p)
             if base < 0:
-                raise InvalidArgument(f"expr={expr}: a non-integer power of a negative number "
-                                      "is not real")
+                raise InvalidArgument(f"expr={_brief(expr)}: a non-integer power of a negative "
+                                      "number is not real")
             root = base.sqrt() if e.q == 2 else base.root(int(e.q))
             return root ** int(e.p)
         base = _to_arb(expr.base)
         if base < 0:
-            raise InvalidArgument(f"expr={expr}: a non-integer power of a negative number is "
-                                  "not real")
+            raise InvalidArgument(f"expr={_brief(expr)}: a non-integer power of a negative "
+                                  "number is not real")
         return base ** _to_arb(e)
     if isinstance(expr, sympy.exp):
         return _to_arb(expr.args[0]).exp()
     if isinstance(expr, sympy.log) and len(expr.args) == 1:
         arg = _to_arb(expr.args[0])
         if arg <= 0:
-            raise InvalidArgument(f"expr={expr}: log of a non-positive number")
+            raise InvalidArgument(f"expr={_brief(expr)}: log of a non-positive number")
         return arg.log()
     if isinstance(expr, sympy.Abs):
         return abs(_to_arb(expr.args[0]))
     if expr is sympy.I:
-        raise InvalidArgument(f"expr={expr} is not real; expected a real number")
+        raise InvalidArgument(f"expr={_brief(expr)} is not real; expected a real number")
     if isinstance(expr, sympy.Float):
-        raise InexactInputError(f"expr={expr} is a sympy Float; use sympy.Rational")
+        raise InexactInputError(f"expr={_brief(expr)} is a sympy Float; use sympy.Rational")
     if isinstance(expr, sympy.Symbol):
-        raise InvalidArgument(f"expr={expr} is a free symbol; expected a number")
+        raise InvalidArgument(f"expr={_brief(expr)} is a free symbol; expected a number")
     raise InvalidArgument(
-        f"expr={expr}: {type(expr).__name__} is not supported; enclose() takes Rational, pi, E, "
-        "Add, Mul, Pow (integer/rational exponents, sqrt), exp, log, Abs")
+        f"expr={_brief(expr)}: {type(expr).__name__} is not supported; {_SUPPORTED}")
 
 
 def enclose(expr: Any, prec: int = DEFAULT_PREC) -> Enclosure:
@@ -728,7 +743,7 @@ def _enclose(x: Any, shape: _Shape, prec: int) -> Enclosure:
         _check_work(shape, bits)
         ball = _to_arb(x)
         if not ball.is_finite():
-            raise UndecidedError(f"expr={x}: the ball at prec={bits} is not finite (an "
+            raise UndecidedError(f"expr={_brief(x)}: the ball at prec={bits} is not finite (an "
                                  "argument of log, a root or a division is not separated from "
                                  "0); raise the precision")
         return Enclosure.from_arb(ball, bits)
@@ -872,7 +887,8 @@ def _compare(x: Any, shape: _Shape, t: Fraction, prec: int, max_prec: int) -> Co
             break
         bits = min(2 * bits, max_prec)
     if last is None:
-        raise UndecidedError(f"expr={x}: no finite enclosure up to max_prec={max_prec} bits")
+        raise UndecidedError(f"expr={_brief(x)}: no finite enclosure up to max_prec={max_prec} "
+                             "bits")
     return Comparison("undecided", t, last, bits, _METHOD_BALL)
 
 
@@ -1190,7 +1206,8 @@ def verify_certificate(data: Any) -> bool:
     if stored is not None and stored.prec is not None:
         _check_prec(stored.prec, "enclosure.prec")
     expr, shape = _checked(_from_srepr(data["expression"]), "expression")
-    case = {"expression": data["expression"][:200], "relation": relation, "threshold": t}
+    case = {"expression": data["expression"][:200], "relation": relation,
+            "threshold": _short_frac(t)}
     needs_prec = method != _METHOD_RATIONAL
     if needs_prec and prec is None:
         raise CheckFailed(f"method {method!r} needs the precision, and prec is null", case)

@@ -382,3 +382,19 @@ def test_huge_mpf_and_flint_precision_are_refused_before_work():
             to_arb(sympy.pi)
     finally:
         flint.ctx.prec = old
+
+
+def test_messages_about_huge_numbers_do_not_hit_the_int_str_limit():
+    """Found by the fuzz: an error message printing a 28000-digit exponent raised ValueError."""
+    data = dict(_base(), expression="exp(exp(Rational(65537, 1)))", prec=65536)
+    with pytest.raises(ResourceLimitError, match=r"magnitude limit") as exc:
+        _timed_verify(data)
+    assert "bits)" in str(exc.value)
+    big = "1" * 5000
+    with pytest.raises(InvalidArgument, match=r"lo=\(a rational of 16607/1 bits\) > hi=1"):
+        _timed_verify(dict(_base(), enclosure={"lo": big, "hi": "1", "prec": 64}))
+    with pytest.raises(CheckFailed) as failed:
+        _timed_verify(dict(_base(), threshold=big + "/3", relation=">"))
+    assert "a rational of" in str(failed.value)
+    with pytest.raises(ResourceLimitError, match=r"exponent of Pow=\(an integer of"):
+        certify(sympy.Pow(2, sympy.Integer(10) ** 5000, evaluate=False), ">", 0)
