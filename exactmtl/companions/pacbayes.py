@@ -45,6 +45,7 @@ from exactmtl._validate import (
     as_exact_expr,
     as_exact_int,
     check_budget,
+    checked_args,
 )
 from exactmtl.certified import DEFAULT_MAX_PREC, Enclosure, enclose, precision
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
@@ -95,6 +96,14 @@ def _delta(value: Any) -> Fraction:
     if not 0 < v < 1:
         raise InvalidArgument(f"delta={v} is not a confidence level; expected 0 < delta < 1")
     return v
+
+
+def _samples(value: Any) -> int:
+    """A sample size N: an integer in [1, 2**63) (the certified roots take a machine degree)."""
+    n = as_exact_int(value, "N", minimum=1)
+    if n >= 2**63:
+        raise InvalidArgument(f"N has {n.bit_length()} bits; sample sizes must be < 2**63")
+    return n
 
 
 def _nonneg(value: Any, name: str) -> Fraction:
@@ -305,6 +314,7 @@ def kl_inverse(q: Any, c: Any, *, tol: Any = DEFAULT_TOL,
     return Enclosure(lo, hi, max(top, top2))
 
 
+@checked_args(q="float[0,1]", c="float", xtol="float>0")
 def kl_inverse_float(q: float, c: float, xtol: float = 1e-5) -> float:
     """The float64 kl-inverse that common code uses: ``scipy.optimize.brentq`` with ``xtol``.
 
@@ -427,7 +437,7 @@ def occam_complexity(bits: Any, N: Any, delta: Any) -> Any:
     import sympy
 
     bits = _nonneg(bits, "bits")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     return (_rat(bits) * sympy.log(2) + sympy.log(2 * sympy.sqrt(N) / _rat(delta))) / N
 
@@ -485,7 +495,7 @@ def seeger_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any, *, xi: str = "auto
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     if xi not in ("auto", "exact", "2sqrt"):
         raise InvalidArgument(f"xi={xi!r}; expected 'auto', 'exact' or '2sqrt'")
@@ -520,7 +530,7 @@ def mcallester_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any) -> Bound:
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     log_term = sympy.log(2 * sympy.sqrt(N) / _rat(delta))
 
@@ -541,7 +551,7 @@ def catoni_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any, C: Any = 1) -> Bou
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     C = as_exact(C, "C")
     if C <= 0:
@@ -607,7 +617,7 @@ def fast_rate_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any) -> Bound:
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     log_term = sympy.log(2 * sympy.sqrt(N) / _rat(delta))
     r = _rat(r_hat)

@@ -36,6 +36,7 @@ from exactmtl._validate import (
     as_exact,
     as_exact_int,
     as_exact_list,
+    as_float,
     as_float_array,
     as_list,
     check_budget,
@@ -718,7 +719,17 @@ def principal_angle_table(rows: Sequence[dict[str, float]]) -> str:
         1       88.0        60.5       30.2
     """
     lines = ["    T  max angle  mean angle  min angle"]
-    for row in rows:
+    rows = as_list(rows, "rows", what="rows (dicts)")
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise InvalidArgumentType(f"rows[{i}] has type {type(row).__name__}; expected a dict "
+                                      "with T, max_angle, mean_angle, min_angle")
+        missing = {"T", "max_angle", "mean_angle", "min_angle"} - set(row)
+        if missing:
+            raise InvalidArgument(f"rows[{i}] lacks {sorted(missing)}")
+        row = {k: (as_exact_int(row[k], f"rows[{i}][{k!r}]", minimum=0) if k == "T" else
+                   as_float(row[k], f"rows[{i}][{k!r}]")) for k in ("T", "max_angle",
+                                                              "mean_angle", "min_angle")}
         lines.append(f"{row['T']:>5} {row['max_angle']:>10.1f} {row['mean_angle']:>11.1f} "
                      f"{row['min_angle']:>10.1f}")
     return "\n".join(lines)
