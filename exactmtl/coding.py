@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_exact, as_exact_int, as_list, check_level
+from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType, UndecidedError
 from exactmtl.piecewise import Piecewise, _peval, maximum, minimum, sup_norm
 
@@ -107,6 +107,8 @@ def _check_eps(eps: Any, name: str = "eps") -> Fraction:
 
 
 def _check_convention(convention: Any) -> str:
+    if not isinstance(convention, str):
+        as_choice(convention, "convention", CONVENTIONS)  # raises the type error
     if convention not in CONVENTIONS:
         raise InvalidArgument(
             f"convention={convention!r} is not a code-length convention; expected 'N0' "
@@ -1466,6 +1468,8 @@ def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
     n, m, ks, heads = _check_instance(n, m, ks, heads)
     e = _ZERO if eps is None else _check_eps(eps)
     conv = _check_convention(convention)
+    if not isinstance(route, str):
+        as_choice(route, "route", ROUTES)
     if route not in ROUTES:
         raise InvalidArgument(f"route={route!r} is not a route; expected one of "
                               f"{', '.join(map(repr, ROUTES))}")

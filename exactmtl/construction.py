@@ -43,6 +43,7 @@ from typing import Any
 
 from exactmtl._validate import (
     as_bool,
+    as_choice,
     as_exact_int,
     as_index,
     as_list,
@@ -501,6 +502,8 @@ def _check_k(k: Any, name: str, m: int, heads: str) -> int:
 
 
 def _check_heads(heads: Any) -> str:
+    if not isinstance(heads, str):
+        as_choice(heads, "heads", HEADS)
     if heads not in HEADS:
         raise InvalidArgument(
             f"heads={heads!r} is not a head family; expected one of {', '.join(map(repr, HEADS))}")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact
+from exactmtl._validate import as_choice, as_exact
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -193,8 +193,9 @@ class JointSeparateReport:
         for name in ("source", "setting", "unit", "equality_condition", "notes"):
             if not isinstance(getattr(self, name), str):
                 raise InvalidArgumentType(
-                    f"{name}={getattr(self, name)!r} has type "
-                    f"{type(getattr(self, name)).__name__}; expected str")
+                    f"{name} has type {type(getattr(self, name)).__name__}; expected str")
+        if not isinstance(self.prefer, str):
+            as_choice(self.prefer, "prefer", ("lower", "higher"))
         if self.prefer not in ("lower", "higher"):
             raise InvalidArgument(f"prefer={self.prefer!r}; expected 'lower' or 'higher'")
         joint = exact_value(self.joint, "joint")

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int, as_list, check_budget
+from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_budget
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -172,6 +172,8 @@ def _integer_code_name(code: Any) -> str:
 # --------------------------------------------------------------------------- rationals
 
 def _check_code(code: Any) -> tuple[str, bool]:
+    if not isinstance(code, str):
+        as_choice(code, "code", RATIONAL_CODES)
     if code not in RATIONAL_CODES:
         raise InvalidArgument(f"code={code!r} is not a rational code; expected one of "
                               f"{', '.join(RATIONAL_CODES)}")

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from exactmtl._validate import (
+    as_choice,
     as_exact,
     as_exact_int,
     as_seed,
@@ -90,7 +91,9 @@ INT64_BITS = 63
 # --------------------------------------------------------------------------- validation
 
 def _check_order(order: Any, name: str = "order") -> str:
-    if not isinstance(order, str) or order not in WALSH_ORDERS:
+    if not isinstance(order, str):
+        as_choice(order, name, WALSH_ORDERS)
+    if order not in WALSH_ORDERS:
         raise InvalidArgument(
             f"{name}={order!r} is not a Walsh ordering; expected one of "
             + ", ".join(repr(o) for o in WALSH_ORDERS))
@@ -98,7 +101,9 @@ def _check_order(order: Any, name: str = "order") -> str:
 
 
 def _check_path(path: Any) -> str:
-    if not isinstance(path, str) or path not in TRANSFORM_PATHS:
+    if not isinstance(path, str):
+        as_choice(path, "path", TRANSFORM_PATHS)
+    if path not in TRANSFORM_PATHS:
         raise InvalidArgument(
             f"path={path!r} is not a transform path; expected one of "
             + ", ".join(repr(p) for p in TRANSFORM_PATHS))

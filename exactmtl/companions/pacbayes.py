@@ -497,6 +497,8 @@ def seeger_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any, *, xi: str = "auto
     r_hat = _prob(r_hat, "r_hat")
     N = _samples(N)
     delta = _delta(delta)
+    if not isinstance(xi, str):
+        as_choice(xi, "xi", ("auto", "exact", "2sqrt"))
     if xi not in ("auto", "exact", "2sqrt"):
         raise InvalidArgument(f"xi={xi!r}; expected 'auto', 'exact' or '2sqrt'")
     if xi == "exact" or (xi == "auto" and N <= XI_EXACT_LIMIT):

@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from exactmtl._validate import (
+    as_bool,
     as_exact,
     as_exact_int,
     as_exact_list,
@@ -539,7 +540,7 @@ pass orthonormal=False for a general basis
                               "subspaces of the same R^d (one row per coordinate)")
     _check_basis(Am, "A")
     _check_basis(Bm, "B")
-    if orthonormal:
+    if as_bool(orthonormal, "orthonormal"):
         _check_orthonormal(Am, "A")
         _check_orthonormal(Bm, "B")
     if Am.cols > Bm.cols:
