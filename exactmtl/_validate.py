@@ -35,6 +35,7 @@ __all__ = [
     "check_power_of_two_length",
     "checked_args",
     "is_exact_number",
+    "shown",
 ]
 
 
@@ -600,3 +601,13 @@ def checked_args(budget: Any = None, **kinds: str) -> Any:
         return wrapper
 
     return deco
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` for an error message: short, and safe for huge ints (Python refuses to
+    print an int of more than 4300 digits, which would replace the clear error by a generic one).
+
+    >>> shown(2**(10**5))
+    '<int of 100001 bits>'
+    """
+    return _shown(value)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_choice, as_exact
+from exactmtl._validate import as_choice, as_exact, shown
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -203,7 +203,7 @@ class JointSeparateReport:
         object.__setattr__(self, "joint", joint)
         object.__setattr__(self, "separate", separate)
         if self.equal is not None and not isinstance(self.equal, bool):
-            raise InvalidArgumentType(f"equal={self.equal!r}; expected True, False or None")
+            raise InvalidArgumentType(f"equal={shown(self.equal)}; expected True, False or None")
         truth = exact_equal(joint, separate)
         if truth is not None:
             if self.equal is None:

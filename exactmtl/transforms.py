@@ -50,6 +50,7 @@ from exactmtl._validate import (
     check_budget,
     check_level_budget,
     check_power_of_two_length,
+    shown,
 )
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 
@@ -1017,8 +1018,9 @@ def involution_screen(level: int, *, trials: int = 3, seed: int = 0,
     check_budget("exponent", entry_bits, f"involution_screen(entry_bits={entry_bits})")
     seed = as_seed(seed, "seed")
     if transform is not None and not callable(transform):
-        raise InvalidArgumentType(f"transform={transform!r} has type {type(transform).__name__}; "
-                                  "expected a callable (an array of 2**level entries -> array)")
+        raise InvalidArgumentType(f"transform={shown(transform)} has type "
+                                  f"{type(transform).__name__}; expected a callable (an array "
+                                  "of 2**level entries -> array)")
     transform = transform or fwht
     rng = random.Random(seed)
     size = 1 << level

@@ -46,6 +46,7 @@ from exactmtl._validate import (
     as_exact_int,
     check_budget,
     checked_args,
+    shown,
 )
 from exactmtl.certified import DEFAULT_MAX_PREC, Enclosure, enclose, precision
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
@@ -451,7 +452,18 @@ def _kl_form(form: str, r_hat: Fraction, c_lo: Any, c_hi: Any, tol: Any,
 
 
 def _inputs(**kw: Any) -> dict[str, str]:
-    return {k: str(v) for k, v in kw.items()}
+    """The inputs as exact text (hex for ints past Python's 4300-digit printing limit)."""
+    def text(v: Any) -> str:
+        if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 4000:
+            return hex(v)
+        if isinstance(v, Fraction) and max(v.numerator.bit_length(),
+                                           v.denominator.bit_length()) > 4000:
+            return f"{hex(v.numerator)}/{hex(v.denominator)}"
+        try:
+            return str(v)
+        except ValueError:
+            return shown(v)
+    return {k: text(v) for k, v in kw.items()}
 
 
 def occam_bound(r_hat: Any, bits: Any, N: Any, delta: Any, *, tol: Any = DEFAULT_TOL) -> Bound:
@@ -639,7 +651,7 @@ def fast_rate_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any) -> Bound:
 
 def _task_bits(task_bits: Any) -> list[Fraction]:
     if isinstance(task_bits, (str, bytes)) or not isinstance(task_bits, Sequence):
-        raise InvalidArgumentType(f"task_bits={task_bits!r}; expected a sequence with one "
+        raise InvalidArgumentType(f"task_bits={shown(task_bits)}; expected a sequence with one "
                                   "description length per task")
     if not task_bits:
         raise InvalidArgument("task_bits=[] is empty; expected one entry per task (n >= 1)")

@@ -42,6 +42,7 @@ from exactmtl._validate import (
     as_list,
     check_budget,
     checked_args,
+    shown,
 )
 from exactmtl.errors import (
     InexactInputError,
@@ -111,7 +112,7 @@ def _matrix(value: Any, name: str, numeric_hint: str = "", algebraic: bool = Fal
         rows = value.tolist()
     else:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
-            raise InvalidArgumentType(f"{name}={value!r} is not a matrix; expected a nested "
+            raise InvalidArgumentType(f"{name}={shown(value)} is not a matrix; expected a nested "
                                       "sequence (rows) or a sympy Matrix")
         rows = [list(r) if hasattr(r, "__len__") else r for r in value]
         if not all(isinstance(r, list) for r in rows):

@@ -50,6 +50,7 @@ from exactmtl._validate import (
     as_list,
     check_budget,
     checked_args,
+    shown,
 )
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.jointsep import JointSeparateReport, exact_equal
@@ -98,7 +99,8 @@ def exact_norm(vector: Sequence[Any], name: str = "vector") -> Any:
     (Fraction(5, 1), sqrt(2))
     """
     if not isinstance(name, str):
-        raise InvalidArgumentType(f"name={name!r} has type {type(name).__name__}; expected str")
+        raise InvalidArgumentType(f"name={shown(name)} has type {type(name).__name__}; "
+                                  "expected str")
     sq = sum((v ** 2 for v in as_exact_list(vector, name)), Fraction(0))
     root = _exact_sqrt(sq)
     if root is not None:
