@@ -177,7 +177,7 @@ class PiecewiseLinearVector:
         elif slope is not None:
             outputs = len(slope)
         else:
-            outputs = len(jumps[0])
+            outputs = len(as_list(jumps[0], "jumps[0]"))
         if outputs < 1:
             raise InvalidArgument("a function needs at least one output; got 0")
         js = [_vec(j, f"jumps[{k}]", outputs) for k, j in enumerate(jumps)]
@@ -372,7 +372,7 @@ def _network_args(out_weights: Sequence[Sequence[Any]], in_weights: Sequence[Any
                               " expected one output-weight vector per hidden unit")
     if not w:
         raise InvalidArgument("in_weights=[]; expected at least one hidden unit")
-    outputs = len(out_weights[0])
+    outputs = len(as_list(out_weights[0], "out_weights[0]"))
     a = [_vec(v, f"out_weights[{k}]", outputs) for k, v in enumerate(out_weights)]
     return a, w, b
 
