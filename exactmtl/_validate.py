@@ -523,7 +523,7 @@ def as_float_array(value: Any, name: str, *, ndim: int | tuple[int, ...] = (1, 2
     if arr.ndim not in dims:
         raise InvalidArgument(f"{name} has {arr.ndim} dimensions (shape {arr.shape}); expected "
                               + " or ".join(map(str, dims)))
-    check_budget("pieces", arr.size, f"{name} with its entries")
+    check_budget("entries", arr.size, f"{name} with its entries")
     if not np.isfinite(arr).all():
         raise InvalidArgument(f"{name} has a NaN or infinite entry; expected finite numbers")
     return arr

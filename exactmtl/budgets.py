@@ -9,10 +9,11 @@ session with :func:`set_limits`.
 =========== ================================================================== ===========
 limit       what it bounds                                                       default
 =========== ================================================================== ===========
-pieces      pieces, knots, grid points or array entries one call may build     2**21
+pieces      pieces, knots or grid points (exact Fractions) one call may build  2**21
+entries     entries of an integer or float array one call may build           2**26
 level       a dyadic level / depth / index whose cost grows like its bit size   2**16
 bits        working precision (bits) of a certified numeric evaluation           2**16
-members     members of an enumerated finite class (subsets, sigmas, codes)       2**22
+members     members of a finite class of functions                               2**16
 exponent    size (bits) of an exact input number, or of one built from an exponent  2**16
 ops         estimated elementary steps of a superlinear exact computation       2**30
 =========== ================================================================== ===========
@@ -56,9 +57,10 @@ class Limits:
     """
 
     pieces: int = 1 << 21
+    entries: int = 1 << 26
     level: int = 1 << 16
     bits: int = 1 << 16
-    members: int = 1 << 22
+    members: int = 1 << 16
     exponent: int = 1 << 16
     ops: int = 1 << 30
 
@@ -105,8 +107,8 @@ def limits(**changes: int) -> Iterator[Limits]:
     Parameters
     ----------
     **changes : int
-        New values for any of ``pieces``, ``level``, ``bits``, ``members``, ``exponent``,
-        ``ops``.
+        New values for any of ``pieces``, ``entries``, ``level``, ``bits``, ``members``,
+        ``exponent``, ``ops``.
 
     >>> from exactmtl import rademacher, ResourceLimitError
     >>> with limits(pieces=8):
@@ -146,8 +148,9 @@ def _refuse(limit: str, what: str, needed_text: str, needed: int | None) -> Reso
         limit=limit, needed=needed, allowed=allowed)
 
 
-_UNITS = {"pieces": "pieces", "level": "as level", "bits": "bits of precision",
-          "members": "members", "exponent": "bits", "ops": "elementary steps"}
+_UNITS = {"pieces": "pieces", "entries": "array entries", "level": "as level",
+          "bits": "bits of precision", "members": "members", "exponent": "bits",
+          "ops": "elementary steps"}
 
 
 def _big(n: int) -> str:

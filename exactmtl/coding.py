@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_level
+from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_budget, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType, UndecidedError
 from exactmtl.piecewise import Piecewise, _peval, maximum, minimum, sup_norm
 
@@ -308,6 +308,7 @@ class FiniteClass:
 
     def __init__(self, functions: Iterable[Any]) -> None:
         members = _split(functions)
+        check_budget("members", len(members), "FiniteClass (class size)")
         if all(g.degree <= 1 for comps in members for g in comps):
             table, scale, blocks = _tabulate(members)
             self._init_table(table, scale, members, blocks)
@@ -322,6 +323,8 @@ class FiniteClass:
                 uniq.append(comps)
             index.append(seen[comps])
         n = len(uniq)
+        pieces = max(g.pieces for comps in uniq for g in comps)
+        check_budget("ops", n * n * pieces, "FiniteClass (pairwise distances of general functions)")
         fr = [[_ZERO] * n for _ in range(n)]
         for i in range(n):
             for j in range(i + 1, n):

@@ -193,7 +193,8 @@ class JointSeparateReport:
         for name in ("source", "setting", "unit", "equality_condition", "notes"):
             if not isinstance(getattr(self, name), str):
                 raise InvalidArgumentType(
-                    f"{name} has type {type(getattr(self, name)).__name__}; expected str")
+                    f"{name}={shown(getattr(self, name))} has type "
+                    f"{type(getattr(self, name)).__name__}; expected str")
         if not isinstance(self.prefer, str):
             as_choice(self.prefer, "prefer", ("lower", "higher"))
         if self.prefer not in ("lower", "higher"):

@@ -138,7 +138,7 @@ def _as_array(values: Any, name: str) -> np.ndarray:
     if arr.ndim == 0:
         raise InvalidArgumentType(
             f"{name}={arr.item()!r} is a scalar; expected a sequence of 2**n exact values")
-    check_budget("pieces", arr.size, f"{name} with its entries")
+    check_budget("entries", arr.size, f"{name} with its entries")
     return arr
 
 
@@ -258,7 +258,7 @@ def walsh_permutation(level: int, order: str) -> np.ndarray:
     >>> walsh_permutation(3, "sequency").tolist()
     [0, 4, 6, 2, 3, 7, 5, 1]
     """
-    return _permutation(check_level_budget(level, "level", "walsh_permutation"),
+    return _permutation(check_level_budget(level, "level", "walsh_permutation", limit="entries"),
                         _check_order(order))
 
 
@@ -270,7 +270,7 @@ def walsh_index_map(level: int, source: str, target: str) -> np.ndarray:
     >>> walsh_index_map(3, "hadamard", "sequency").tolist()        # the golden vector
     [0, 7, 3, 4, 1, 6, 2, 5]
     """
-    level = check_level_budget(level, "level", "walsh_index_map")
+    level = check_level_budget(level, "level", "walsh_index_map", limit="entries")
     _check_order(source, "source")
     _check_order(target, "target")
     return _inverse_permutation(level, target)[_permutation(level, source)]
@@ -1011,9 +1011,9 @@ def involution_screen(level: int, *, trials: int = 3, seed: int = 0,
     >>> involution_screen(4, transform=lambda v: np.roll(fwht(v), 1)).passed   # a wrong T
     False
     """
-    level = check_level_budget(level, "level", "involution_screen")
+    level = check_level_budget(level, "level", "involution_screen", limit="entries")
     trials = as_exact_int(trials, "trials", minimum=1)
-    check_budget("pieces", trials << level, f"involution_screen(trials={trials}, level={level})")
+    check_budget("entries", trials << level, f"involution_screen(trials={trials}, level={level})")
     entry_bits = as_exact_int(entry_bits, "entry_bits", minimum=1)
     check_budget("exponent", entry_bits, f"involution_screen(entry_bits={entry_bits})")
     seed = as_seed(seed, "seed")
