@@ -73,6 +73,11 @@ def as_exact(value: Any, name: str) -> Fraction:
     ...
     exactmtl.errors.InexactInputError: x=0.1 is a float; pass Fraction('0.1') or ...
     """
+    cls = value.__class__
+    if cls is Fraction:  # the hot paths: a Fraction the caller already holds, a small int
+        return value
+    if cls is int and value.bit_length() <= _FAST_BITS:
+        return Fraction(value)
     frac = _as_exact(value, name)
     if frac.numerator.bit_length() > _FAST_BITS or frac.denominator.bit_length() > _FAST_BITS:
         _check_size(frac.numerator, name)
