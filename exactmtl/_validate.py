@@ -35,6 +35,7 @@ __all__ = [
     "check_power_of_two_length",
     "checked_args",
     "is_exact_number",
+    "shown",
 ]
 
 
@@ -72,17 +73,42 @@ def as_exact(value: Any, name: str) -> Fraction:
     ...
     exactmtl.errors.InexactInputError: x=0.1 is a float; pass Fraction('0.1') or ...
     """
+    cls = value.__class__
+    if cls is Fraction:  # the hot paths: a Fraction the caller already holds, a small int
+        return value
+    if cls is int and value.bit_length() <= _FAST_BITS:
+        return Fraction(value)
+    frac = _as_exact(value, name)
+    if frac.numerator.bit_length() > _FAST_BITS or frac.denominator.bit_length() > _FAST_BITS:
+        _check_size(frac.numerator, name)
+        _check_size(frac.denominator, name)
+    return frac
+
+
+_FAST_BITS = 4000  # below this size no budget lookup is needed (the default is far above)
+
+
+def _check_size(n: int, name: str) -> None:
+    """Exact inputs are bounded by the ``exponent`` budget (bits), checked before any work."""
+    bits, lim = n.bit_length(), current_limits()
+    # certified enclosures carry endpoints of about ``bits`` (precision) bits: allow those too
+    if bits > max(lim.exponent, lim.bits + 64):
+        check_budget("exponent", bits, f"{name} (an exact number of {bits} bits)")
+
+
+def _as_exact(value: Any, name: str) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
-        raise InvalidArgumentType(f"{name}={value!r} is a bool; expected an exact number")
+        raise InvalidArgumentType(f"{name}={_shown(value)} is a bool; expected an exact number")
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
-        raise InexactInputError(f"{name}={value!r} is a float; {_float_hint(value)}")
+        raise InexactInputError(f"{name}={_shown(value)} is a float; {_float_hint(value)}")
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InvalidArgument(f"{name}={value!r} is not finite; expected an exact rational")
+            raise InvalidArgument(
+                f"{name}={_shown(value)} is not finite; expected an exact rational")
         return Fraction(value)
     mod = type(value).__module__ or ""
     if mod.startswith("numpy"):
@@ -92,18 +118,20 @@ def as_exact(value: Any, name: str) -> Fraction:
             return Fraction(int(value))
         if isinstance(value, np.floating):
             raise InexactInputError(
-                f"{name}={value!r} is a numpy float; {_float_hint(value)}"
+                f"{name}={_shown(value)} is a numpy float; {_float_hint(value)}"
             )
     if mod.startswith("sympy"):
         import sympy
 
         if isinstance(value, sympy.Float):
-            raise InexactInputError(f"{name}={value!r} is a sympy Float; {_float_hint(value)}")
+            raise InexactInputError(
+                f"{name}={_shown(value)} is a sympy Float; {_float_hint(value)}")
         if isinstance(value, sympy.Rational):
             return Fraction(int(value.p), int(value.q))
         if isinstance(value, sympy.Basic) and value.is_number:
             raise InvalidArgumentType(
-                f"{name}={value} is not a rational number; exact code takes int, Fraction or "
+                f"{name}={_shown(value, str)} is not a rational number; exact code takes int, "
+                "Fraction or "
                 "sympy.Rational (use exactmtl.certify for irrational constants)"
             )
     if mod.startswith("flint"):
@@ -117,7 +145,7 @@ def as_exact(value: Any, name: str) -> Fraction:
     if isinstance(value, numbers.Rational):
         return Fraction(int(value.numerator), int(value.denominator))
     raise InvalidArgumentType(
-        f"{name}={value!r} has type {type(value).__name__}; expected an exact number "
+        f"{name}={_shown(value)} has type {type(value).__name__}; expected an exact number "
         "(int, Fraction or sympy.Rational)"
     )
 
@@ -138,23 +166,26 @@ def as_exact_int(value: Any, name: str, *, minimum: int | None = None,
     exactmtl.errors.InexactInputError: k=2.0 is a float; expected an integer (pass the int 2)
     """
     if isinstance(value, bool):
-        raise InvalidArgumentType(f"{name}={value!r} is a bool; expected an integer")
+        raise InvalidArgumentType(f"{name}={_shown(value)} is a bool; expected an integer")
     if isinstance(value, float):
-        hint = (f"pass the int {int(value)}" if value.is_integer()
+        hint = (f"pass the int {_shown(int(value), str)}" if value.is_integer()
                 else "pass an int")
-        raise InexactInputError(f"{name}={value!r} is a float; expected an integer ({hint})")
+        raise InexactInputError(f"{name}={_shown(value)} is a float; expected an integer ({hint})")
     if not isinstance(value, int):
         frac = as_exact(value, name)
         if frac.denominator != 1:
-            raise InvalidArgument(f"{name}={value} is not an integer; expected an integer")
+            raise InvalidArgument(
+                f"{name}={_shown(value, str)} is not an integer; expected an integer")
         value = frac.numerator
     value = int(value)
+    if value.bit_length() > _FAST_BITS:
+        _check_size(value, name)
     if minimum is not None and value < minimum:
         bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
-        raise InvalidArgument(f"{name}={value} must be an integer {bound}")
+        raise InvalidArgument(f"{name}={_shown(value, str)} must be an integer {bound}")
     if maximum is not None and value > maximum:
         bound = f"<= {maximum}" if minimum is None else f"in [{minimum}, {maximum}]"
-        raise InvalidArgument(f"{name}={value} must be an integer {bound}")
+        raise InvalidArgument(f"{name}={_shown(value, str)} must be an integer {bound}")
     return value
 
 
@@ -170,7 +201,7 @@ def check_level(value: Any, name: str = "level", *, minimum: int = 0) -> int:
     """
     level = as_exact_int(value, name, minimum=minimum)
     if level > current_limits().level:
-        check_budget("level", level, f"{name}={level}")
+        check_budget("level", level, f"{name}={_shown(level, str)}")
     return level
 
 
@@ -188,7 +219,7 @@ def check_index(value: Any, name: str, bound: int, *, context: str = "") -> int:
     if idx >= bound:
         extra = f" ({context})" if context else ""
         raise InvalidArgument(
-            f"{name}={idx} is out of range; expected 0 <= {name} < {bound}{extra}")
+            f"{name}={_shown(idx, str)} is out of range; expected 0 <= {name} < {bound}{extra}")
     return idx
 
 
@@ -223,18 +254,24 @@ def check_dyadic(value: Any, name: str) -> Fraction:
     frac = as_exact(value, name)
     d = frac.denominator
     if d & (d - 1):
-        raise InvalidArgument(f"{name}={frac} is not dyadic; expected p/2**e")
+        raise InvalidArgument(f"{name}={_shown(frac, str)} is not dyadic; expected p/2**e")
     return frac
 
 
 # --------------------------------------------------------------------------- issue 11: one contract
 
-def _shown(value: Any) -> str:
-    """A short ``repr`` for messages (huge inputs must not make huge messages)."""
+def _shown(value: Any, conv: Any = repr) -> str:
+    """``repr`` (or ``conv``) for messages, safe and short: a huge int never breaks a message
+    (Python refuses to print ints of more than 4300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 4000:
+        return f"<int of {value.bit_length()} bits>"
+    if isinstance(value, Fraction) and max(value.numerator.bit_length(),
+                                           value.denominator.bit_length()) > 4000:
+        return f"<Fraction of {value.numerator.bit_length()}/{value.denominator.bit_length()} bits>"
     try:
-        text = repr(value)
-    except ValueError:  # int too large to print
-        text = f"<int of {value.bit_length()} bits>" if isinstance(value, int) else "<value>"
+        text = conv(value)
+    except (ValueError, TypeError, RecursionError):  # e.g. a huge number inside a container
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -458,7 +495,7 @@ def as_index(value: Any, name: str, *, minimum: int = 0) -> int:
     >>> as_index(2**(2**20), "n")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exactmtl.errors.ResourceLimitError: n has 1048577 bits needs 1048577 as level; ...
+    exactmtl.errors.ResourceLimitError: n (an exact number of 1048577 bits) needs ...
     """
     n = as_exact_int(value, name, minimum=minimum)
     bits = abs(n).bit_length()
@@ -491,7 +528,7 @@ def as_float_array(value: Any, name: str, *, ndim: int | tuple[int, ...] = (1, 2
     if arr.ndim not in dims:
         raise InvalidArgument(f"{name} has {arr.ndim} dimensions (shape {arr.shape}); expected "
                               + " or ".join(map(str, dims)))
-    check_budget("pieces", arr.size, f"{name} with its entries")
+    check_budget("entries", arr.size, f"{name} with its entries")
     if not np.isfinite(arr).all():
         raise InvalidArgument(f"{name} has a NaN or infinite entry; expected finite numbers")
     return arr
@@ -569,3 +606,13 @@ def checked_args(budget: Any = None, **kinds: str) -> Any:
         return wrapper
 
     return deco
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` for an error message: short, and safe for huge ints (Python refuses to
+    print an int of more than 4300 digits, which would replace the clear error by a generic one).
+
+    >>> shown(2**(10**5))
+    '<int of 100001 bits>'
+    """
+    return _shown(value)

@@ -9,11 +9,12 @@ session with :func:`set_limits`.
 =========== ================================================================== ===========
 limit       what it bounds                                                       default
 =========== ================================================================== ===========
-pieces      pieces, knots, grid points or array entries one call may build     2**21
+pieces      pieces, knots or grid points (exact Fractions) one call may build  2**21
+entries     entries of an integer or float array one call may build           2**26
 level       a dyadic level / depth / index whose cost grows like its bit size   2**16
 bits        working precision (bits) of a certified numeric evaluation           2**16
-members     members of an enumerated finite class (subsets, sigmas, codes)       2**22
-exponent    size (bits) of an exact number built or parsed from its exponent     2**20
+members     members of a finite class of functions                               2**16
+exponent    size (bits) of an exact input number, or of one built from an exponent  2**16
 ops         estimated elementary steps of a superlinear exact computation       2**30
 =========== ================================================================== ===========
 
@@ -56,20 +57,21 @@ class Limits:
     """
 
     pieces: int = 1 << 21
+    entries: int = 1 << 26
     level: int = 1 << 16
     bits: int = 1 << 16
-    members: int = 1 << 22
-    exponent: int = 1 << 20
+    members: int = 1 << 16
+    exponent: int = 1 << 16
     ops: int = 1 << 30
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidArgumentType(f"Limits: {f.name}={value!r} has type "
-                                          f"{type(value).__name__}; expected an int >= 1")
+                raise InvalidArgumentType(f"Limits: {f.name} has type {type(value).__name__}; "
+                                          "expected an int >= 1")
             if value < 1:
-                raise InvalidArgument(f"Limits: {f.name}={value} must be an int >= 1")
+                raise InvalidArgument(f"Limits: {f.name}={_big(value)} must be an int >= 1")
 
 
 _NAMES = tuple(f.name for f in dataclasses.fields(Limits))
@@ -88,13 +90,13 @@ def current_limits() -> Limits:
 def _changed(changes: dict[str, Any]) -> Limits:
     for name, value in changes.items():
         if name not in _NAMES:
-            raise InvalidArgument(f"limits: unknown limit {name}={value!r}; expected one of "
+            raise InvalidArgument(f"limits: unknown limit {name!r}; expected one of "
                                   f"{', '.join(_NAMES)}")
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidArgumentType(f"limits: {name}={value!r} has type "
-                                      f"{type(value).__name__}; expected an int >= 1")
+            raise InvalidArgumentType(f"limits: {name} has type {type(value).__name__}; "
+                                      "expected an int >= 1")
         if value < 1:
-            raise InvalidArgument(f"limits: {name}={value} must be an int >= 1")
+            raise InvalidArgument(f"limits: {name}={_big(value)} must be an int >= 1")
     return dataclasses.replace(current_limits(), **changes)
 
 
@@ -105,8 +107,8 @@ def limits(**changes: int) -> Iterator[Limits]:
     Parameters
     ----------
     **changes : int
-        New values for any of ``pieces``, ``level``, ``bits``, ``members``, ``exponent``,
-        ``ops``.
+        New values for any of ``pieces``, ``entries``, ``level``, ``bits``, ``members``,
+        ``exponent``, ``ops``.
 
     >>> from exactmtl import rademacher, ResourceLimitError
     >>> with limits(pieces=8):
@@ -146,8 +148,14 @@ def _refuse(limit: str, what: str, needed_text: str, needed: int | None) -> Reso
         limit=limit, needed=needed, allowed=allowed)
 
 
-_UNITS = {"pieces": "pieces", "level": "as level", "bits": "bits of precision",
-          "members": "members", "exponent": "bits", "ops": "elementary steps"}
+_UNITS = {"pieces": "pieces", "entries": "array entries", "level": "as level",
+          "bits": "bits of precision", "members": "members", "exponent": "bits",
+          "ops": "elementary steps"}
+
+
+def _big(n: int) -> str:
+    """An int for a message (Python refuses to print ints of more than 4300 digits)."""
+    return str(n) if n.bit_length() <= 4000 else f"<int of {n.bit_length()} bits>"
 
 
 def check_budget(limit: str, needed: int, what: str) -> int:
@@ -161,7 +169,7 @@ def check_budget(limit: str, needed: int, what: str) -> int:
     exactmtl.errors.ResourceLimitError: kl(prec=1000000000) needs 1000000000 bits of precision; ...
     """
     if needed > getattr(current_limits(), limit):
-        raise _refuse(limit, what, str(needed), needed)
+        raise _refuse(limit, what, _big(needed), needed)
     return needed
 
 
@@ -179,6 +187,7 @@ def check_power_budget(limit: str, exponent: int, what: str, *, base: int = 2,
     allowed = getattr(current_limits(), limit)
     # base**exponent > allowed for sure once exponent exceeds allowed's bit length
     if exponent > allowed.bit_length() or factor * base ** exponent > allowed:
-        text = f"{base}**{exponent}" if factor == 1 else f"{factor}*{base}**{exponent}"
+        text = (f"{base}**{_big(exponent)}" if factor == 1 else
+                f"{_big(factor)}*{base}**{_big(exponent)}")
         raise _refuse(limit, what, text, None)
     return factor * base ** exponent

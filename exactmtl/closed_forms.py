@@ -40,7 +40,7 @@ from typing import Any
 
 import sympy
 
-from exactmtl._validate import as_exact, check_level
+from exactmtl._validate import as_exact, check_level, shown
 from exactmtl.construction import _check_family, rho
 from exactmtl.errors import InvalidArgument, UndecidedError
 
@@ -137,7 +137,7 @@ def evaluate(name: str, **values: Any) -> Any:
     Fraction(3, 16)
     """
     if name not in FORMULAS:
-        raise InvalidArgument(f"name={name!r} is not a closed form; expected one of "
+        raise InvalidArgument(f"name={shown(name)} is not a closed form; expected one of "
                               f"{', '.join(sorted(FORMULAS))}")
     subs = {}
     for key, value in values.items():

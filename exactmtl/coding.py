@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_exact, as_exact_int, as_list, check_level
+from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_budget, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType, UndecidedError
 from exactmtl.piecewise import Piecewise, _peval, maximum, minimum, sup_norm
 
@@ -107,6 +107,8 @@ def _check_eps(eps: Any, name: str = "eps") -> Fraction:
 
 
 def _check_convention(convention: Any) -> str:
+    if not isinstance(convention, str):
+        as_choice(convention, "convention", CONVENTIONS)  # raises the type error
     if convention not in CONVENTIONS:
         raise InvalidArgument(
             f"convention={convention!r} is not a code-length convention; expected 'N0' "
@@ -306,6 +308,7 @@ class FiniteClass:
 
     def __init__(self, functions: Iterable[Any]) -> None:
         members = _split(functions)
+        check_budget("members", len(members), "FiniteClass (class size)")
         if all(g.degree <= 1 for comps in members for g in comps):
             table, scale, blocks = _tabulate(members)
             self._init_table(table, scale, members, blocks)
@@ -320,6 +323,8 @@ class FiniteClass:
                 uniq.append(comps)
             index.append(seen[comps])
         n = len(uniq)
+        pieces = max(g.pieces for comps in uniq for g in comps)
+        check_budget("ops", n * n * pieces, "FiniteClass (pairwise distances of general functions)")
         fr = [[_ZERO] * n for _ in range(n)]
         for i in range(n):
             for j in range(i + 1, n):
@@ -1466,6 +1471,8 @@ def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
     n, m, ks, heads = _check_instance(n, m, ks, heads)
     e = _ZERO if eps is None else _check_eps(eps)
     conv = _check_convention(convention)
+    if not isinstance(route, str):
+        as_choice(route, "route", ROUTES)
     if route not in ROUTES:
         raise InvalidArgument(f"route={route!r} is not a route; expected one of "
                               f"{', '.join(map(repr, ROUTES))}")

@@ -43,12 +43,14 @@ from typing import Any
 
 from exactmtl._validate import (
     as_bool,
+    as_choice,
     as_exact_int,
     as_index,
     as_list,
     as_seed,
     check_level,
     check_level_budget,
+    shown,
 )
 from exactmtl.bases import haar, rademacher, sawtooth, walsh
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
@@ -323,6 +325,8 @@ def feature(sigma: Any, n: int, form: str = "digit-flip") -> Piecewise:
     True
     """
     n = check_level_budget(n, "n")
+    if not isinstance(form, str):
+        as_choice(form, "form", FEATURE_FORMS)
     mask = sigma_bits(sigma, n)
     if form == "digit-flip":
         return _digit_flip_feature(mask, n)
@@ -331,7 +335,7 @@ def feature(sigma: Any, n: int, form: str = "digit-flip") -> Piecewise:
     if form == "rademacher-haar":
         return _rademacher_haar_feature(mask, n)
     raise InvalidArgument(
-        f"form={form!r} is not a feature form; expected one of "
+        f"form={shown(form)} is not a feature form; expected one of "
         f"{', '.join(map(repr, FEATURE_FORMS))}")
 
 
@@ -501,6 +505,8 @@ def _check_k(k: Any, name: str, m: int, heads: str) -> int:
 
 
 def _check_heads(heads: Any) -> str:
+    if not isinstance(heads, str):
+        as_choice(heads, "heads", HEADS)
     if heads not in HEADS:
         raise InvalidArgument(
             f"heads={heads!r} is not a head family; expected one of {', '.join(map(repr, HEADS))}")
@@ -594,7 +600,7 @@ def _check_family(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tuple[
     if ks is None:
         raise InvalidArgument("ks=None; expected the readout indices k_1..k_T, e.g. ks=[0, 1]")
     if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
-        raise InvalidArgumentType(f"ks={ks!r} must be a list of readout indices")
+        raise InvalidArgumentType(f"ks={shown(ks)} must be a list of readout indices")
     ks = list(ks)
     if not ks:
         raise InvalidArgument("ks=[] is empty; expected at least one readout index")

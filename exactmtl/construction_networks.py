@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact_int, check_level
+from exactmtl._validate import as_exact_int, check_level, shown
 from exactmtl.construction import head_family, sigma_bits
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.networks import Network
@@ -92,7 +92,7 @@ def feature_network(sigma: Any, n: int) -> Network:
 
 def _check_tasks(ks: Any, m: int) -> tuple[int, ...]:
     if isinstance(ks, (str, bytes)) or not isinstance(ks, Sequence):
-        raise InvalidArgumentType(f"ks={ks!r} must be a list of readout indices")
+        raise InvalidArgumentType(f"ks={shown(ks)} must be a list of readout indices")
     if any(isinstance(k, tuple) for k in ks):  # (m, k) pairs: one frequency (head_family)
         fam_m, ks = head_family(ks)
         if fam_m != m:

@@ -157,7 +157,7 @@ class GridFunction:
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, level: int, numerators: Any, exponent: int = 0) -> None:
-        level = check_level_budget(level, "level", "grid")
+        level = check_level_budget(level, "level", "grid", limit="entries")
         exponent = as_exact_int(exponent, "exponent", minimum=0)
         num, den = _integer_numerators(numerators, "numerators")
         if den != 1:
@@ -207,7 +207,7 @@ class GridFunction:
         if num.ndim != 1:
             raise InvalidArgument(f"values has shape {num.shape}; expected one row of 2**n values")
         n = _level_of_length(num.size, "values")
-        if level is not None and check_level_budget(level, "level", "grid") != n:
+        if level is not None and check_level_budget(level, "level", "grid", limit="entries") != n:
             raise InvalidArgument(
                 f"len(values)={num.size} does not match level={level} (expected {1 << level})")
         if den & (den - 1):
@@ -223,7 +223,7 @@ class GridFunction:
         >>> GridFunction.constant(Fraction(3, 4), 1).values.tolist()
         [Fraction(3, 4), Fraction(3, 4)]
         """
-        level = check_level_budget(level, "level", "grid")
+        level = check_level_budget(level, "level", "grid", limit="entries")
         return cls.from_values([as_exact(c, "c")] * (1 << level))
 
     @classmethod
@@ -235,7 +235,7 @@ class GridFunction:
         >>> GridFunction.walsh(3, 2, "sequency").numerators.tolist()
         [1, -1, 1, -1]
         """
-        level = check_level_budget(level, "level", "grid")
+        level = check_level_budget(level, "level", "grid", limit="entries")
         m = check_index(m, "m", 1 << level, context=f"level={level} has 2**{level} functions")
         pal = int(_paley_index(np.array([m], dtype=np.int64), level, _check_order(order))[0])
         cells = np.arange(1 << level, dtype=np.int64)
@@ -252,7 +252,7 @@ class GridFunction:
         >>> GridFunction.haar(1, 1, 2).numerators.tolist()
         [0, 0, 1, -1]
         """
-        level = check_level_budget(level, "level", "grid")
+        level = check_level_budget(level, "level", "grid", limit="entries")
         j = check_index(j, "j", level, context=f"psi_(j,k) is constant on level {level} cells "
                         "only for j < level")
         k = check_index(k, "k", 1 << j, context=f"level j={j} has 2**{j} cells")
@@ -294,7 +294,7 @@ class GridFunction:
         if level is None:
             level = finest
         else:
-            level = check_level_budget(level, "level", "grid")
+            level = check_level_budget(level, "level", "grid", limit="entries")
             if level < finest:
                 raise InvalidArgument(
                     f"level={level} is too coarse: f has a knot at level {finest}")
@@ -365,7 +365,7 @@ class GridFunction:
         >>> GridFunction(1, [1, 2]).refine(2).numerators.tolist()
         [1, 1, 2, 2]
         """
-        level = check_level_budget(level, "level", "grid")
+        level = check_level_budget(level, "level", "grid", limit="entries")
         if level < self._level:
             raise InvalidArgument(
                 f"level={level} is coarser than the function's level {self._level}")
@@ -562,7 +562,7 @@ def walsh_system(level: int, order: str = "paley") -> GridSystem:
     >>> walsh_system(2, "sequency").numerators.tolist()
     [[1, 1, 1, 1], [1, 1, -1, -1], [1, -1, -1, 1], [1, -1, 1, -1]]
     """
-    level = check_level_budget(level, "level", "walsh_system", extra=level)
+    level = check_level_budget(level, "level", "walsh_system", extra=level, limit="entries")
     order = _check_order(order)
     rows = _paley_rows(level)
     if order != "paley":
@@ -576,7 +576,7 @@ def haar_system(level: int) -> GridSystem:
     >>> haar_system(2).numerators.tolist()
     [[1, 1, 1, 1], [1, 1, -1, -1], [1, -1, 0, 0], [0, 0, 1, -1]]
     """
-    level = check_level_budget(level, "level", "haar_system", extra=level)
+    level = check_level_budget(level, "level", "haar_system", extra=level, limit="entries")
     rows = np.empty((1 << level, 1 << level), dtype=np.int64)
     rows[0] = 1
     for j in range(level):
@@ -743,7 +743,7 @@ class GridSystem:
 
     def __init__(self, level: int, numerators: Any, exponent: int = 0, *,
                  name: str | None = None) -> None:
-        level = check_level_budget(level, "level", "grid")
+        level = check_level_budget(level, "level", "grid", limit="entries")
         exponent = as_exact_int(exponent, "exponent", minimum=0)
         num, den = _integer_numerators(numerators, "numerators")
         if den != 1:
@@ -774,7 +774,7 @@ class GridSystem:
             raise InvalidArgument("functions is empty; expected at least one function")
         top = max(f.level for f in fs)
         if level is not None:
-            level = check_level_budget(level, "level", "grid")
+            level = check_level_budget(level, "level", "grid", limit="entries")
             if level < top:
                 raise InvalidArgument(f"level={level} is coarser than a function's level {top}")
             top = level

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact
+from exactmtl._validate import as_choice, as_exact, shown
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -193,8 +193,10 @@ class JointSeparateReport:
         for name in ("source", "setting", "unit", "equality_condition", "notes"):
             if not isinstance(getattr(self, name), str):
                 raise InvalidArgumentType(
-                    f"{name}={getattr(self, name)!r} has type "
+                    f"{name}={shown(getattr(self, name))} has type "
                     f"{type(getattr(self, name)).__name__}; expected str")
+        if not isinstance(self.prefer, str):
+            as_choice(self.prefer, "prefer", ("lower", "higher"))
         if self.prefer not in ("lower", "higher"):
             raise InvalidArgument(f"prefer={self.prefer!r}; expected 'lower' or 'higher'")
         joint = exact_value(self.joint, "joint")
@@ -202,7 +204,7 @@ class JointSeparateReport:
         object.__setattr__(self, "joint", joint)
         object.__setattr__(self, "separate", separate)
         if self.equal is not None and not isinstance(self.equal, bool):
-            raise InvalidArgumentType(f"equal={self.equal!r}; expected True, False or None")
+            raise InvalidArgumentType(f"equal={shown(self.equal)}; expected True, False or None")
         truth = exact_equal(joint, separate)
         if truth is not None:
             if self.equal is None:

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_bool, as_exact, as_exact_int, check_budget, check_level
+from exactmtl._validate import as_bool, as_exact, as_exact_int, check_budget, check_level, shown
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _domain, _peval
 from exactmtl.prefixcodes import rational_code_length
@@ -317,7 +317,7 @@ class Network:
 
     def __init__(self, layers: Sequence[Any], *, h0: Any = 1) -> None:
         if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
-            raise InvalidArgumentType(f"layers={layers!r} must be a list of layers "
+            raise InvalidArgumentType(f"layers={shown(layers)} must be a list of layers "
                                       "(weights, biases, activation)")
         if not layers:
             raise InvalidArgument("layers is empty; a network needs at least an output layer")

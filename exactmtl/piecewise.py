@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_bool, as_exact, as_exact_int, as_list, check_budget
+from exactmtl._validate import as_bool, as_exact, as_exact_int, as_list, check_budget, shown
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -858,7 +858,7 @@ def _domain(domain: tuple[Any, Any]) -> tuple[Fraction, Fraction]:
     try:
         lo, hi = domain
     except (TypeError, ValueError):
-        raise InvalidArgumentType(f"domain={domain!r} must be a pair (a, b)") from None
+        raise InvalidArgumentType(f"domain={shown(domain)} must be a pair (a, b)") from None
     a, b = as_exact(lo, "domain[0]"), as_exact(hi, "domain[1]")
     if not a < b:
         raise InvalidArgument(f"domain=({a}, {b}) must have a < b")
@@ -1285,7 +1285,8 @@ def from_sympy(expr: Any, x: Any, domain: tuple[Any, Any] = (0, 1), *,
 
     dom, closed = _domain(domain), as_bool(closed, "closed")
     if not isinstance(x, sympy.Symbol):
-        raise InvalidArgumentType(f"x={x!r} has type {type(x).__name__}; expected a sympy Symbol")
+        raise InvalidArgumentType(f"x={shown(x)} has type {type(x).__name__}; "
+                                  "expected a sympy Symbol")
     if not isinstance(expr, sympy.Basic):
         expr = sympy.Rational(*as_exact(expr, "expr").as_integer_ratio())
 

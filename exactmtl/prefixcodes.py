@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int, as_list, check_budget
+from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_budget, shown
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 
 __all__ = [
@@ -112,10 +112,10 @@ def elias_delta(n: int) -> str:
 
 def _check_bits(bits: Any) -> str:
     if not isinstance(bits, str):
-        raise InvalidArgumentType(f"bits={bits!r} has type {type(bits).__name__}; expected a "
+        raise InvalidArgumentType(f"bits={shown(bits)} has type {type(bits).__name__}; expected a "
                                   "string of '0' and '1'")
     if set(bits) - {"0", "1"}:
-        raise InvalidArgument(f"bits={bits!r} contains characters other than '0' and '1'")
+        raise InvalidArgument(f"bits={shown(bits)} contains characters other than '0' and '1'")
     return bits
 
 
@@ -129,7 +129,7 @@ def decode_elias_gamma(bits: str) -> tuple[int, str]:
     zeros = len(bits) - len(bits.lstrip("0"))
     end = 2 * zeros + 1
     if end > len(bits):
-        raise InvalidArgument(f"bits={bits!r} ends inside an Elias gamma codeword")
+        raise InvalidArgument(f"bits={shown(bits)} ends inside an Elias gamma codeword")
     return int(bits[zeros:end], 2), bits[end:]
 
 
@@ -141,7 +141,7 @@ def decode_elias_delta(bits: str) -> tuple[int, str]:
     """
     length, rest = decode_elias_gamma(bits)
     if length - 1 > len(rest):
-        raise InvalidArgument(f"bits={bits!r} ends inside an Elias delta codeword")
+        raise InvalidArgument(f"bits={shown(bits)} ends inside an Elias delta codeword")
     return int("1" + rest[:length - 1], 2), rest[length - 1:]
 
 
@@ -172,6 +172,8 @@ def _integer_code_name(code: Any) -> str:
 # --------------------------------------------------------------------------- rationals
 
 def _check_code(code: Any) -> tuple[str, bool]:
+    if not isinstance(code, str):
+        as_choice(code, "code", RATIONAL_CODES)
     if code not in RATIONAL_CODES:
         raise InvalidArgument(f"code={code!r} is not a rational code; expected one of "
                               f"{', '.join(RATIONAL_CODES)}")
@@ -232,7 +234,7 @@ def decode_rational(bits: str, code: str = "elias-gamma") -> tuple[Fraction, str
     if a1 == 1:
         return Fraction(0), rest
     if not rest:
-        raise InvalidArgument(f"bits={bits!r} ends before the sign bit")
+        raise InvalidArgument(f"bits={shown(bits)} ends before the sign bit")
     sign, rest = (-1 if rest[0] == "1" else 1), rest[1:]
     b, rest = dec(rest)
     den = 1 << (b - 1) if dyadic else b

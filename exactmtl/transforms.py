@@ -43,12 +43,14 @@ from typing import Any
 import numpy as np
 
 from exactmtl._validate import (
+    as_choice,
     as_exact,
     as_exact_int,
     as_seed,
     check_budget,
     check_level_budget,
     check_power_of_two_length,
+    shown,
 )
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 
@@ -90,7 +92,9 @@ INT64_BITS = 63
 # --------------------------------------------------------------------------- validation
 
 def _check_order(order: Any, name: str = "order") -> str:
-    if not isinstance(order, str) or order not in WALSH_ORDERS:
+    if not isinstance(order, str):
+        as_choice(order, name, WALSH_ORDERS)
+    if order not in WALSH_ORDERS:
         raise InvalidArgument(
             f"{name}={order!r} is not a Walsh ordering; expected one of "
             + ", ".join(repr(o) for o in WALSH_ORDERS))
@@ -98,7 +102,9 @@ def _check_order(order: Any, name: str = "order") -> str:
 
 
 def _check_path(path: Any) -> str:
-    if not isinstance(path, str) or path not in TRANSFORM_PATHS:
+    if not isinstance(path, str):
+        as_choice(path, "path", TRANSFORM_PATHS)
+    if path not in TRANSFORM_PATHS:
         raise InvalidArgument(
             f"path={path!r} is not a transform path; expected one of "
             + ", ".join(repr(p) for p in TRANSFORM_PATHS))
@@ -132,7 +138,7 @@ def _as_array(values: Any, name: str) -> np.ndarray:
     if arr.ndim == 0:
         raise InvalidArgumentType(
             f"{name}={arr.item()!r} is a scalar; expected a sequence of 2**n exact values")
-    check_budget("pieces", arr.size, f"{name} with its entries")
+    check_budget("entries", arr.size, f"{name} with its entries")
     return arr
 
 
@@ -252,7 +258,7 @@ def walsh_permutation(level: int, order: str) -> np.ndarray:
     >>> walsh_permutation(3, "sequency").tolist()
     [0, 4, 6, 2, 3, 7, 5, 1]
     """
-    return _permutation(check_level_budget(level, "level", "walsh_permutation"),
+    return _permutation(check_level_budget(level, "level", "walsh_permutation", limit="entries"),
                         _check_order(order))
 
 
@@ -264,7 +270,7 @@ def walsh_index_map(level: int, source: str, target: str) -> np.ndarray:
     >>> walsh_index_map(3, "hadamard", "sequency").tolist()        # the golden vector
     [0, 7, 3, 4, 1, 6, 2, 5]
     """
-    level = check_level_budget(level, "level", "walsh_index_map")
+    level = check_level_budget(level, "level", "walsh_index_map", limit="entries")
     _check_order(source, "source")
     _check_order(target, "target")
     return _inverse_permutation(level, target)[_permutation(level, source)]
@@ -1005,15 +1011,16 @@ def involution_screen(level: int, *, trials: int = 3, seed: int = 0,
     >>> involution_screen(4, transform=lambda v: np.roll(fwht(v), 1)).passed   # a wrong T
     False
     """
-    level = check_level_budget(level, "level", "involution_screen")
+    level = check_level_budget(level, "level", "involution_screen", limit="entries")
     trials = as_exact_int(trials, "trials", minimum=1)
-    check_budget("pieces", trials << level, f"involution_screen(trials={trials}, level={level})")
+    check_budget("entries", trials << level, f"involution_screen(trials={trials}, level={level})")
     entry_bits = as_exact_int(entry_bits, "entry_bits", minimum=1)
     check_budget("exponent", entry_bits, f"involution_screen(entry_bits={entry_bits})")
     seed = as_seed(seed, "seed")
     if transform is not None and not callable(transform):
-        raise InvalidArgumentType(f"transform={transform!r} has type {type(transform).__name__}; "
-                                  "expected a callable (an array of 2**level entries -> array)")
+        raise InvalidArgumentType(f"transform={shown(transform)} has type "
+                                  f"{type(transform).__name__}; expected a callable (an array "
+                                  "of 2**level entries -> array)")
     transform = transform or fwht
     rng = random.Random(seed)
     size = 1 << level

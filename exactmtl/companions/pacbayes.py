@@ -45,6 +45,8 @@ from exactmtl._validate import (
     as_exact_expr,
     as_exact_int,
     check_budget,
+    checked_args,
+    shown,
 )
 from exactmtl.certified import DEFAULT_MAX_PREC, Enclosure, enclose, precision
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
@@ -95,6 +97,14 @@ def _delta(value: Any) -> Fraction:
     if not 0 < v < 1:
         raise InvalidArgument(f"delta={v} is not a confidence level; expected 0 < delta < 1")
     return v
+
+
+def _samples(value: Any) -> int:
+    """A sample size N: an integer in [1, 2**63) (the certified roots take a machine degree)."""
+    n = as_exact_int(value, "N", minimum=1)
+    if n >= 2**63:
+        raise InvalidArgument(f"N has {n.bit_length()} bits; sample sizes must be < 2**63")
+    return n
 
 
 def _nonneg(value: Any, name: str) -> Fraction:
@@ -305,6 +315,7 @@ def kl_inverse(q: Any, c: Any, *, tol: Any = DEFAULT_TOL,
     return Enclosure(lo, hi, max(top, top2))
 
 
+@checked_args(q="float[0,1]", c="float", xtol="float>0")
 def kl_inverse_float(q: float, c: float, xtol: float = 1e-5) -> float:
     """The float64 kl-inverse that common code uses: ``scipy.optimize.brentq`` with ``xtol``.
 
@@ -427,7 +438,7 @@ def occam_complexity(bits: Any, N: Any, delta: Any) -> Any:
     import sympy
 
     bits = _nonneg(bits, "bits")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     return (_rat(bits) * sympy.log(2) + sympy.log(2 * sympy.sqrt(N) / _rat(delta))) / N
 
@@ -441,7 +452,18 @@ def _kl_form(form: str, r_hat: Fraction, c_lo: Any, c_hi: Any, tol: Any,
 
 
 def _inputs(**kw: Any) -> dict[str, str]:
-    return {k: str(v) for k, v in kw.items()}
+    """The inputs as exact text (hex for ints past Python's 4300-digit printing limit)."""
+    def text(v: Any) -> str:
+        if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 4000:
+            return hex(v)
+        if isinstance(v, Fraction) and max(v.numerator.bit_length(),
+                                           v.denominator.bit_length()) > 4000:
+            return f"{hex(v.numerator)}/{hex(v.denominator)}"
+        try:
+            return str(v)
+        except ValueError:
+            return shown(v)
+    return {k: text(v) for k, v in kw.items()}
 
 
 def occam_bound(r_hat: Any, bits: Any, N: Any, delta: Any, *, tol: Any = DEFAULT_TOL) -> Bound:
@@ -485,8 +507,10 @@ def seeger_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any, *, xi: str = "auto
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
+    if not isinstance(xi, str):
+        as_choice(xi, "xi", ("auto", "exact", "2sqrt"))
     if xi not in ("auto", "exact", "2sqrt"):
         raise InvalidArgument(f"xi={xi!r}; expected 'auto', 'exact' or '2sqrt'")
     if xi == "exact" or (xi == "auto" and N <= XI_EXACT_LIMIT):
@@ -520,7 +544,7 @@ def mcallester_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any) -> Bound:
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     log_term = sympy.log(2 * sympy.sqrt(N) / _rat(delta))
 
@@ -541,7 +565,7 @@ def catoni_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any, C: Any = 1) -> Bou
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     C = as_exact(C, "C")
     if C <= 0:
@@ -607,7 +631,7 @@ def fast_rate_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any) -> Bound:
     import sympy
 
     r_hat = _prob(r_hat, "r_hat")
-    N = as_exact_int(N, "N", minimum=1)
+    N = _samples(N)
     delta = _delta(delta)
     log_term = sympy.log(2 * sympy.sqrt(N) / _rat(delta))
     r = _rat(r_hat)
@@ -627,7 +651,7 @@ def fast_rate_bound(r_hat: Any, kl_div: Any, N: Any, delta: Any) -> Bound:
 
 def _task_bits(task_bits: Any) -> list[Fraction]:
     if isinstance(task_bits, (str, bytes)) or not isinstance(task_bits, Sequence):
-        raise InvalidArgumentType(f"task_bits={task_bits!r}; expected a sequence with one "
+        raise InvalidArgumentType(f"task_bits={shown(task_bits)}; expected a sequence with one "
                                   "description length per task")
     if not task_bits:
         raise InvalidArgument("task_bits=[] is empty; expected one entry per task (n >= 1)")

@@ -33,13 +33,16 @@ from fractions import Fraction
 from typing import Any
 
 from exactmtl._validate import (
+    as_bool,
     as_exact,
     as_exact_int,
     as_exact_list,
+    as_float,
     as_float_array,
     as_list,
     check_budget,
     checked_args,
+    shown,
 )
 from exactmtl.errors import (
     InexactInputError,
@@ -109,7 +112,7 @@ def _matrix(value: Any, name: str, numeric_hint: str = "", algebraic: bool = Fal
         rows = value.tolist()
     else:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
-            raise InvalidArgumentType(f"{name}={value!r} is not a matrix; expected a nested "
+            raise InvalidArgumentType(f"{name}={shown(value)} is not a matrix; expected a nested "
                                       "sequence (rows) or a sympy Matrix")
         rows = [list(r) if hasattr(r, "__len__") else r for r in value]
         if not all(isinstance(r, list) for r in rows):
@@ -538,7 +541,7 @@ pass orthonormal=False for a general basis
                               "subspaces of the same R^d (one row per coordinate)")
     _check_basis(Am, "A")
     _check_basis(Bm, "B")
-    if orthonormal:
+    if as_bool(orthonormal, "orthonormal"):
         _check_orthonormal(Am, "A")
         _check_orthonormal(Bm, "B")
     if Am.cols > Bm.cols:
@@ -718,7 +721,17 @@ def principal_angle_table(rows: Sequence[dict[str, float]]) -> str:
         1       88.0        60.5       30.2
     """
     lines = ["    T  max angle  mean angle  min angle"]
-    for row in rows:
+    rows = as_list(rows, "rows", what="rows (dicts)")
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise InvalidArgumentType(f"rows[{i}] has type {type(row).__name__}; expected a dict "
+                                      "with T, max_angle, mean_angle, min_angle")
+        missing = {"T", "max_angle", "mean_angle", "min_angle"} - set(row)
+        if missing:
+            raise InvalidArgument(f"rows[{i}] lacks {sorted(missing)}")
+        row = {k: (as_exact_int(row[k], f"rows[{i}][{k!r}]", minimum=0) if k == "T" else
+                   as_float(row[k], f"rows[{i}][{k!r}]")) for k in ("T", "max_angle",
+                                                              "mean_angle", "min_angle")}
         lines.append(f"{row['T']:>5} {row['max_angle']:>10.1f} {row['mean_angle']:>11.1f} "
                      f"{row['min_angle']:>10.1f}")
     return "\n".join(lines)

@@ -47,8 +47,10 @@ from exactmtl._validate import (
     as_exact,
     as_exact_int,
     as_exact_list,
+    as_list,
     check_budget,
     checked_args,
+    shown,
 )
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.jointsep import JointSeparateReport, exact_equal
@@ -97,7 +99,8 @@ def exact_norm(vector: Sequence[Any], name: str = "vector") -> Any:
     (Fraction(5, 1), sqrt(2))
     """
     if not isinstance(name, str):
-        raise InvalidArgumentType(f"name={name!r} has type {type(name).__name__}; expected str")
+        raise InvalidArgumentType(f"name={shown(name)} has type {type(name).__name__}; "
+                                  "expected str")
     sq = sum((v ** 2 for v in as_exact_list(vector, name)), Fraction(0))
     root = _exact_sqrt(sq)
     if root is not None:
@@ -160,6 +163,9 @@ class PiecewiseLinearVector:
                  intercept: Sequence[Any] | None = None,
                  slope: Sequence[Any] | None = None) -> None:
         ks = _vec(knots, "knots")
+        jumps = as_list(jumps, "jumps", what="jump vectors")
+        intercept = None if intercept is None else as_list(intercept, "intercept")
+        slope = None if slope is None else as_list(slope, "slope")
         if len(jumps) != len(ks):
             raise InvalidArgument(f"len(jumps)={len(jumps)} but len(knots)={len(ks)}; expected "
                                   "one jump vector per knot")
@@ -171,7 +177,7 @@ class PiecewiseLinearVector:
         elif slope is not None:
             outputs = len(slope)
         else:
-            outputs = len(jumps[0])
+            outputs = len(as_list(jumps[0], "jumps[0]"))
         if outputs < 1:
             raise InvalidArgument("a function needs at least one output; got 0")
         js = [_vec(j, f"jumps[{k}]", outputs) for k, j in enumerate(jumps)]
@@ -320,6 +326,7 @@ class PiecewiseLinearVector:
 
 
 def _knots_and_jumps(knots: Sequence[Any], jumps: Sequence[Sequence[Any]]) -> PiecewiseLinearVector:
+    knots, jumps = as_list(knots, "knots"), as_list(jumps, "jumps", what="jump vectors")
     if len(jumps) == 0:
         if len(knots):
             raise InvalidArgument(f"len(jumps)=0 but len(knots)={len(knots)}")
@@ -359,12 +366,13 @@ def _network_args(out_weights: Sequence[Sequence[Any]], in_weights: Sequence[Any
                   biases: Sequence[Any]) -> tuple[list[Vec], Vec, Vec]:
     w = _vec(in_weights, "in_weights")
     b = _vec(biases, "biases", len(w))
+    out_weights = as_list(out_weights, "out_weights", what="output-weight vectors")
     if len(out_weights) != len(w):
         raise InvalidArgument(f"len(out_weights)={len(out_weights)} but len(in_weights)={len(w)};"
                               " expected one output-weight vector per hidden unit")
     if not w:
         raise InvalidArgument("in_weights=[]; expected at least one hidden unit")
-    outputs = len(out_weights[0])
+    outputs = len(as_list(out_weights[0], "out_weights[0]"))
     a = [_vec(v, f"out_weights[{k}]", outputs) for k, v in enumerate(out_weights)]
     return a, w, b
 
@@ -452,10 +460,10 @@ Task = tuple[tuple[Fraction, ...], tuple[Fraction, ...]]
 
 
 def _tasks(tasks: Sequence[Any]) -> list[Task]:
-    if isinstance(tasks, (str, bytes)) or not hasattr(tasks, "__len__") or len(tasks) == 0:
-        raise InvalidArgument(f"tasks={tasks!r}; expected a non-empty sequence of (xs, ys)")
+    tasks = as_list(tasks, "tasks", min_len=1, what="(xs, ys) tasks")
     out = []
     for t, task in enumerate(tasks):
+        task = as_list(task, f"tasks[{t}]", what="parts (xs, ys)")
         if len(task) != 2:
             raise InvalidArgument(f"tasks[{t}] has {len(task)} parts; expected a pair (xs, ys)")
         xs = _vec(task[0], f"tasks[{t}].xs")
@@ -508,6 +516,7 @@ def eta(tasks: Sequence[Any], duals: Sequence[Sequence[Any]], s: Any) -> Vec:
 
 
 def _duals(ts: list[Task], duals: Sequence[Sequence[Any]]) -> list[Vec]:
+    duals = as_list(duals, "duals", what="dual vectors")
     if len(duals) != len(ts):
         raise InvalidArgument(f"len(duals)={len(duals)} but there are {len(ts)} tasks; expected "
                               "one dual vector per task")
@@ -766,6 +775,7 @@ def rf_min_cost(tasks: Sequence[Any], interval: tuple[Any, Any],
     if coupling is None:
         C = [[Fraction(int(i == j)) for j in range(T)] for i in range(T)]
     else:
+        coupling = as_list(coupling, "coupling", what="rows")
         if len(coupling) != T:
             raise InvalidArgument(f"coupling has {len(coupling)} rows; expected {T} (tasks)")
         C = [list(_vec(r, f"coupling[{i}]", T)) for i, r in enumerate(coupling)]
