@@ -320,6 +320,73 @@ class ScaledPiecewise:
     def __repr__(self) -> str:
         return f"{self.factor} * {self.base!r}"
 
+    @property
+    def domain(self) -> tuple[Fraction, Fraction]:
+        """The domain of the base function.
+
+        >>> haar(0, 0, normalized=True).domain
+        (Fraction(0, 1), Fraction(1, 1))
+        """
+        return self.base.domain
+
+    @property
+    def closed(self) -> bool:
+        """Whether the right end of the domain belongs to it (as for the base function)."""
+        return self.base.closed
+
+    def _sympy_(self) -> Any:
+        return self.to_sympy()
+
+    # display through sympy's printers and Jupyter, bounded in size (exactmtl.printing)
+    def _repr_latex_(self) -> str:
+        from exactmtl.printing import latex_form
+
+        return "$\\displaystyle " + latex_form(self) + "$"
+
+    def _latex(self, printer: Any) -> str:
+        from exactmtl.printing import latex_form
+
+        return latex_form(self, printer=printer)
+
+    def _pretty(self, printer: Any) -> Any:
+        from exactmtl.printing import pretty_form
+
+        return pretty_form(self, printer)
+
+    def _sympystr(self, printer: Any) -> str:
+        from exactmtl.printing import str_form
+
+        return str_form(self, printer=printer)
+
+    def to_latex(self, max_pieces: int | None = None) -> str:
+        """LaTeX of the whole function (``max_pieces=n``: a summary beyond n pieces).
+
+        >>> print(haar(1, 0, normalized=True).to_latex()[:21])
+        \\sqrt{2} \\cdot \\begin
+        """
+        from exactmtl.printing import latex_form
+
+        return latex_form(self, max_pieces)
+
+    def to_str(self, max_pieces: int | None = None) -> str:
+        """Text of the whole function (``max_pieces=n``: a summary beyond n pieces).
+
+        >>> haar(0, 0, normalized=True).to_str()
+        'Piecewise((1, 0 <= x < 1/2), (-1, 1/2 <= x < 1))'
+        """
+        from exactmtl.printing import str_form
+
+        return str_form(self, max_pieces)
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Draw the function exactly (needs the ``plot`` extra).
+
+        See :func:`exactmtl.plotting.plot_function`; returns the matplotlib ``Axes``.
+        """
+        from exactmtl.plotting import plot_function
+
+        return plot_function(self, ax=ax, **kwargs)
+
 
 # --------------------------------------------------------------------------- Gram
 
