@@ -25,6 +25,7 @@ from typing import Any
 from exactmtl._validate import check_index, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _grid_knots, equal, inner, integrate, sup_norm
+from exactmtl.sympy_io import as_piecewise
 
 _Z = Fraction(0)
 _ONE = Fraction(1)
@@ -399,6 +400,8 @@ def gram(functions: Sequence[Any]) -> Any:
     import sympy
 
     fs = list(functions)
+    like = next((f for f in fs if isinstance(f, (Piecewise, ScaledPiecewise))), None)
+    fs = [as_piecewise(f, f"functions[{i}]", like) for i, f in enumerate(fs)]
     if not fs:
         raise InvalidArgument("functions is empty; expected at least one function")
     hook = getattr(fs[0], "_exact_gram", None)

@@ -140,7 +140,7 @@ def read_sympy(expr: Any, x: Any = None, domain: tuple[Any, Any] = _DEFAULT_DOMA
     >>> read_sympy(sympy.exp(x))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exactmtl.errors.InvalidArgument: expr contains exp(x) (exp), which is not a piecewise ...
+    exactmtl.errors.InvalidArgument: expr contains exp(x) (exp), which from_sympy does not ...
     """
     import sympy
 
@@ -306,8 +306,8 @@ class _Reader:
                 rest = rest * (1 - ind)
             return total
         kind = type(e).__name__
-        raise InvalidArgument(f"{self.name} contains {e} ({kind}), which is not a piecewise "
-                              "polynomial that exactmtl reads exactly")
+        raise InvalidArgument(f"{self.name} contains {e} ({kind}), which from_sympy does not "
+                              "convert: it is not a piecewise polynomial read exactly")
 
     def indicator(self, c: Any) -> Piecewise:
         import sympy
