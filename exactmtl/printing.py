@@ -22,7 +22,15 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-__all__ = ["DEFAULT_MAX_PIECES", "HEAD", "TAIL", "latex_form", "pretty_form", "str_form"]
+__all__ = [
+    "DEFAULT_MAX_PIECES",
+    "HEAD",
+    "TAIL",
+    "display_expression",
+    "latex_form",
+    "pretty_form",
+    "str_form",
+]
 
 DEFAULT_MAX_PIECES = 8
 """Functions with more pieces print as a summary."""
@@ -204,6 +212,31 @@ def latex_form(f: Any, max_pieces: int | None = DEFAULT_MAX_PIECES, printer: Any
     return rf"{show(factor)} \cdot {body}"
 
 
+def display_expression(f: Any, max_pieces: int | None = None, *, unicode: bool = True) -> Any:
+    """The unevaluated sympy ``Piecewise`` that the printers show (rows in order of ``x``).
+
+    With ``max_pieces=None`` it is the whole function, exactly: interval rows
+    ``Contains(x, Interval(...))`` (``And`` of inequalities when ``unicode=False``) and
+    isolated values ``Eq(x, t)``; a summary has a ``(..., ...)`` row in the middle.
+
+    >>> from exactmtl.piecewise import Piecewise
+    >>> e = display_expression(Piecewise([0, Fraction(1, 2), 1], [(1,), (2,)], values=[1, 7]))
+    >>> e.args[:2]
+    ((1, Contains(x, Interval.Ropen(0, 1/2))), (7, Eq(x, 1/2)))
+    """
+    import sympy
+
+    factor, g = _base(f)
+    head, tail = _shown(g, _check_max(max_pieces))
+    pairs = [(r.value, r.condition(unicode)) for r in head]
+    if tail is not None:
+        dots = sympy.Symbol("...")
+        pairs.append((dots, dots))
+        pairs += [(r.value, r.condition(unicode)) for r in tail]
+    body = sympy.Piecewise(*pairs, evaluate=False)
+    return body if factor is None else sympy.Mul(factor, body, evaluate=False)
+
+
 def pretty_form(f: Any, printer: Any, max_pieces: int | None = DEFAULT_MAX_PIECES) -> Any:
     """The 2-D ``prettyForm`` of ``f`` for sympy's pretty printer (summarised when long).
 
@@ -214,19 +247,12 @@ def pretty_form(f: Any, printer: Any, max_pieces: int | None = DEFAULT_MAX_PIECE
     ⎨
     ⎩-1  for x ∈ [1/2, 1)
     """
-    import sympy
     from sympy.printing.pretty.stringpict import prettyForm
 
     factor, g = _base(f)
-    head, tail = _shown(g, _check_max(max_pieces))
     uni = bool(getattr(printer, "_use_unicode", True))
-    pairs = [(r.value, r.condition(uni)) for r in head]
-    if tail is not None:
-        dots = sympy.Symbol("...")
-        pairs.append((dots, dots))
-        pairs += [(r.value, r.condition(uni)) for r in tail]
-    form = printer._print(sympy.Piecewise(*pairs, evaluate=False))
-    if tail is not None:
+    form = printer._print(display_expression(g, max_pieces, unicode=uni))
+    if max_pieces is not None and g.pieces > max_pieces:
         form = prettyForm(*form.right(f"  ({g.pieces} pieces on {_domain_text(g)})"))
     if factor is None:
         return form

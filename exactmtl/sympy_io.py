@@ -181,9 +181,25 @@ def read_sympy(expr: Any, x: Any = None, domain: tuple[Any, Any] = _DEFAULT_DOMA
             "functions carry rational values (times one real algebraic factor)")
     scaled = sympy.expand(sympy.piecewise_fold(expr / c))
     base = reader.conv(scaled)
+    content = _content(base)  # canonical: the base has coprime integer values, c the rest
+    if content != 1:
+        base = base / content
+        c = c * sympy.Rational(content.numerator, content.denominator)
     from exactmtl.bases import ScaledPiecewise
 
     return ScaledPiecewise(c, base)
+
+
+def _content(f: Piecewise) -> Fraction:
+    """The positive rational ``g`` with ``f / g`` having coprime integer coefficients and values."""
+    import math
+
+    nums = [c for p in f.polys for c in p if c] + [v for v in f.values if v]
+    if not nums:
+        return Fraction(1)
+    num = math.gcd(*(q.numerator for q in nums))
+    den = math.lcm(*(q.denominator for q in nums))
+    return Fraction(num, den)
 
 
 def _rational_or_none(value: Any) -> Any:
