@@ -73,6 +73,7 @@ from exactmtl.errors import (
     InexactInputError,
     InvalidArgument,
     InvalidArgumentType,
+    MissingDependency,
     UndecidedError,
 )
 from exactmtl.grid import (
@@ -121,6 +122,15 @@ from exactmtl.piecewise import (
     minimum,
     relu,
     sup_norm,
+)
+from exactmtl.plotting import (
+    plot_code_length,
+    plot_family,
+    plot_features,
+    plot_function,
+    plot_heads,
+    plot_network,
+    plot_outputs,
 )
 from exactmtl.prefixcodes import (
     RATIONAL_CODES,
@@ -196,6 +206,7 @@ __all__ = [
     "InvalidArgumentType",
     "JointSeparateReport",
     "Layer",
+    "MissingDependency",
     "Network",
     "NetworkSize",
     "OrthogonalityVerdict",
@@ -272,6 +283,13 @@ __all__ = [
     "outputs",
     "packing_number",
     "piecewise_linear_network",
+    "plot_code_length",
+    "plot_family",
+    "plot_features",
+    "plot_function",
+    "plot_heads",
+    "plot_network",
+    "plot_outputs",
     "pointwise_max",
     "pointwise_min",
     "rademacher",
