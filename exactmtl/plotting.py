@@ -185,16 +185,27 @@ def plot_function(f: Any, ax: Any = None, *, color: Any = None, label: str | Non
     (line,) = ax.plot(xs, ys, color=color, label=label, linewidth=linewidth, gid="exactmtl-pieces",
                       **line_kwargs)
     colour = line.get_color()
-    closed = closed_points(f)
-    opened = open_points(f)
-    if closed:
-        ax.plot([_float(t) for t, _ in closed], [_float(y) for _, y in closed], linestyle="none",
-                marker="o", markersize=markersize, color=colour, gid="exactmtl-closed")
-    if opened:
-        ax.plot([_float(t) for t, _ in opened], [_float(y) for _, y in opened], linestyle="none",
-                marker="o", markersize=markersize, markerfacecolor="white",
-                markeredgecolor=colour, gid="exactmtl-open")
+    _markers(ax, closed_points(f), "exactmtl-closed", colour, markersize, hollow=False)
+    _markers(ax, open_points(f), "exactmtl-open", colour, markersize, hollow=True)
     return ax
+
+
+def _markers(ax: Any, points: Sequence[tuple[Any, Any]], gid: str, colour: Any,
+             markersize: float, hollow: bool) -> None:
+    """Dots in the pieces' colour, added without advancing the axes' colour cycle."""
+    if not points:
+        return
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    face = "white" if hollow else colour
+    xs = np.array([_float(t) for t, _ in points])
+    ys = np.array([_float(y) for _, y in points])
+    dots = Line2D(xs, ys,
+                  linestyle="none", marker="o", markersize=markersize, color=colour,
+                  markerfacecolor=face, markeredgecolor=colour, gid=gid, zorder=3)
+    ax.add_line(dots)
+    ax.autoscale_view()
 
 
 def plot_family(functions: Iterable[Any], ax: Any = None, *,
@@ -338,13 +349,10 @@ def plot_code_length(curve: Any, ax: Any = None, *, eps_max: Any = None,
         ys += [_float(s.value), _float(s.value)]
     (line,) = ax.plot(xs, ys, label=label, gid="exactmtl-pieces", **kwargs)
     colour = line.get_color()
-    ax.plot([_float(s.start) for s in segs], [_float(s.value) for s in segs], linestyle="none",
-            marker="o", color=colour, gid="exactmtl-closed")
-    bounded = [s for s in segs if s.stop is not None]
-    if bounded:
-        ax.plot([_float(s.stop) for s in bounded], [_float(s.value) for s in bounded],
-                linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=colour,
-                gid="exactmtl-open")
+    size = line.get_markersize()
+    _markers(ax, [(s.start, s.value) for s in segs], "exactmtl-closed", colour, size, False)
+    _markers(ax, [(s.stop, s.value) for s in segs if s.stop is not None], "exactmtl-open",
+             colour, size, True)
     ax.set_xlabel("eps")
     ax.set_ylabel("L(eps) [bits]")
     return ax
