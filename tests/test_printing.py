@@ -118,3 +118,24 @@ def test_sympy_printers_take_other_exactmtl_objects():
     for obj in objs:
         for printer in (sympy.latex, sympy.pretty, sympy.sstr):
             assert printer(obj)
+
+
+def test_jupyter_kernel_shows_bounded_latex(monkeypatch):
+    """In a real kernel, with and without init_printing: text/latex, bounded, piece count shown."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    import os
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [root, os.environ.get(
+        "PYTHONPATH")])))
+    cells = ["from exactmtl import triangle, walsh, haar\ntriangle(12)",
+             "import sympy\nsympy.init_printing()\ntriangle(12)",
+             "[walsh(1), haar(1, 0, normalized=True)]"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    latex = [cell.outputs[0]["data"]["text/latex"] for cell in nb.cells]
+    for text in latex[:2]:
+        assert len(text) < 10_000 and "4096 pieces" in text
+    assert r"\sqrt{2} \cdot \begin{cases}" in latex[2] and r"\frac{1}{2}" in latex[2]
