@@ -25,6 +25,7 @@ from typing import Any
 from exactmtl._validate import check_index, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _grid_knots, equal, inner, integrate, sup_norm
+from exactmtl.printing import SympyDisplay
 from exactmtl.sympy_io import as_piecewise
 
 _Z = Fraction(0)
@@ -245,7 +246,7 @@ def triangle(k: int) -> Piecewise:
 
 # --------------------------------------------------------------------------- scaled
 
-class ScaledPiecewise:
+class ScaledPiecewise(SympyDisplay):
     """An exact piecewise function times an exact sympy constant (e.g. ``2^(j/2)``).
 
     >>> h = haar(1, 0, normalized=True)
@@ -337,56 +338,6 @@ class ScaledPiecewise:
 
     def _sympy_(self) -> Any:
         return self.to_sympy()
-
-    # display through sympy's printers and Jupyter, bounded in size (exactmtl.printing)
-    def _repr_latex_(self) -> str:
-        from exactmtl.printing import latex_form
-
-        return "$\\displaystyle " + latex_form(self) + "$"
-
-    def _latex(self, printer: Any) -> str:
-        from exactmtl.printing import latex_form
-
-        return latex_form(self, printer=printer)
-
-    def _pretty(self, printer: Any) -> Any:
-        from exactmtl.printing import pretty_form
-
-        return pretty_form(self, printer)
-
-    def _sympystr(self, printer: Any) -> str:
-        from exactmtl.printing import str_form
-
-        return str_form(self, printer=printer)
-
-    def to_latex(self, max_pieces: int | None = None) -> str:
-        """LaTeX of the whole function (``max_pieces=n``: a summary beyond n pieces).
-
-        >>> print(haar(1, 0, normalized=True).to_latex()[:21])
-        \\sqrt{2} \\cdot \\begin
-        """
-        from exactmtl.printing import latex_form
-
-        return latex_form(self, max_pieces)
-
-    def to_str(self, max_pieces: int | None = None) -> str:
-        """Text of the whole function (``max_pieces=n``: a summary beyond n pieces).
-
-        >>> haar(0, 0, normalized=True).to_str()
-        'Piecewise((1, 0 <= x < 1/2), (-1, 1/2 <= x < 1))'
-        """
-        from exactmtl.printing import str_form
-
-        return str_form(self, max_pieces)
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw the function exactly (needs the ``plot`` extra).
-
-        See :func:`exactmtl.plotting.plot_function`; returns the matplotlib ``Axes``.
-        """
-        from exactmtl.plotting import plot_function
-
-        return plot_function(self, ax=ax, **kwargs)
 
 
 # --------------------------------------------------------------------------- Gram

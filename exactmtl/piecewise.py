@@ -32,6 +32,7 @@ from typing import Any
 
 from exactmtl._validate import as_exact, as_exact_int
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
+from exactmtl.printing import SympyDisplay
 
 __all__ = [
     "Equality",
@@ -150,7 +151,7 @@ def _bulk(func: Callable) -> Callable:
 
 # --------------------------------------------------------------------------- the type
 
-class Piecewise:
+class Piecewise(SympyDisplay):
     """An exact piecewise-polynomial function on ``[a, b)`` or ``[a, b]``.
 
     Parameters
@@ -795,57 +796,6 @@ class Piecewise:
 
     def _sympy_(self) -> Any:
         return self.to_sympy()
-
-    # display through sympy's printers and Jupyter, bounded in size (exactmtl.printing)
-    def _repr_latex_(self) -> str:
-        from exactmtl.printing import latex_form
-
-        return "$\\displaystyle " + latex_form(self) + "$"
-
-    def _latex(self, printer: Any) -> str:
-        from exactmtl.printing import latex_form
-
-        return latex_form(self, printer=printer)
-
-    def _pretty(self, printer: Any) -> Any:
-        from exactmtl.printing import pretty_form
-
-        return pretty_form(self, printer)
-
-    def _sympystr(self, printer: Any) -> str:
-        from exactmtl.printing import str_form
-
-        return str_form(self, printer=printer)
-
-    def to_latex(self, max_pieces: int | None = None) -> str:
-        """LaTeX of the whole function (``max_pieces=n``: a summary beyond n pieces).
-
-        >>> f = Piecewise.step([Fraction(1, 2)], [1, -1])
-        >>> "2 pieces" in f.to_latex(max_pieces=1), "pieces" in f.to_latex()
-        (True, False)
-        """
-        from exactmtl.printing import latex_form
-
-        return latex_form(self, max_pieces)
-
-    def to_str(self, max_pieces: int | None = None) -> str:
-        """Text of the whole function (``max_pieces=n``: a summary beyond n pieces).
-
-        >>> Piecewise.step([Fraction(1, 2)], [1, -1]).to_str()
-        'Piecewise((1, 0 <= x < 1/2), (-1, 1/2 <= x < 1))'
-        """
-        from exactmtl.printing import str_form
-
-        return str_form(self, max_pieces)
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw the function exactly: pieces, jumps, open/closed endpoints (needs ``[plot]``).
-
-        See :func:`exactmtl.plotting.plot_function`; returns the matplotlib ``Axes``.
-        """
-        from exactmtl.plotting import plot_function
-
-        return plot_function(self, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
         a, b = self.domain

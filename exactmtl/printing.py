@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_MAX_PIECES",
     "HEAD",
     "TAIL",
+    "SympyDisplay",
     "display_expression",
     "latex_form",
     "pretty_form",
@@ -258,3 +259,76 @@ def pretty_form(f: Any, printer: Any, max_pieces: int | None = DEFAULT_MAX_PIECE
         return form
     left = printer._print(factor)
     return prettyForm(*left.right(" * ", form))
+
+
+class SympyDisplay:
+    """Mixin of exact function types: sympy printer hooks, Jupyter LaTeX, full forms, ``plot``.
+
+    sympy's printers call ``_latex``, ``_pretty``, ``_sympystr`` and ``_mathml_*`` before their
+    dispatch on the class name (which would treat our ``Piecewise`` as sympy's); Jupyter calls
+    ``_repr_latex_``. All of them are bounded by :data:`DEFAULT_MAX_PIECES`; ``to_latex`` and
+    ``to_str`` give the full form. The mixin uses only the public surface of the function
+    (``knots``, ``polys``, ``values``, ``closed``, ``pieces``; ``factor`` and ``base`` when
+    scaled).
+
+    >>> from exactmtl import triangle
+    >>> f = triangle(6)
+    >>> "64 pieces" in f._repr_latex_(), f.to_latex().count("for"), f.to_str(2).count("x <")
+    (True, 64, 2)
+    """
+
+    __slots__ = ()
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + latex_form(self) + "$"
+
+    def _latex(self, printer: Any) -> str:
+        return latex_form(self, printer=printer)
+
+    def _pretty(self, printer: Any) -> Any:
+        return pretty_form(self, printer)
+
+    def _sympystr(self, printer: Any) -> str:
+        return str_form(self, printer=printer)
+
+    def _mathml_content(self, printer: Any) -> Any:
+        import sympy
+
+        # MathML wants a default row: outside the domain the function is undefined (nan)
+        factor, g = _base(self)
+        rows = display_expression(g, DEFAULT_MAX_PIECES).args
+        body = sympy.Piecewise(*rows, (sympy.nan, True), evaluate=False)
+        if factor is not None:
+            body = sympy.Mul(factor, body, evaluate=False)
+        return printer._print(body)
+
+    _mathml_presentation = _mathml_content
+
+    def to_latex(self, max_pieces: int | None = None) -> str:
+        """LaTeX of the whole function (``max_pieces=n``: a summary beyond ``n`` pieces).
+
+        >>> from exactmtl import walsh
+        >>> "2 pieces" in walsh(1).to_latex(max_pieces=1), "pieces" in walsh(1).to_latex()
+        (True, False)
+        """
+        return latex_form(self, max_pieces)
+
+    def to_str(self, max_pieces: int | None = None) -> str:
+        """Text of the whole function (``max_pieces=n``: a summary beyond ``n`` pieces).
+
+        >>> from exactmtl import walsh
+        >>> walsh(1).to_str()
+        'Piecewise((1, 0 <= x < 1/2), (-1, 1/2 <= x < 1))'
+        """
+        return str_form(self, max_pieces)
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Draw the function exactly (needs the ``plot`` extra); return the matplotlib axes.
+
+        Jumps are gaps, values taken are filled dots, limits not taken are hollow circles; see
+        :func:`exactmtl.plotting.plot_function` for the keyword arguments.
+        """
+        from exactmtl.plotting import plot_function
+
+        return plot_function(self, ax=ax, **kwargs)
+

@@ -235,6 +235,9 @@ def _irrational_factors(expr: Any, x: Any) -> list[Any]:
         if isinstance(e, (sympy.Heaviside, sympy.sign, sympy.floor, sympy.ceiling,
                           sympy.frac, sympy.Mod)):
             return  # their values are rational; irrational arguments fail later, clearly
+        if isinstance(e, sympy.Pow):
+            walk(e.base)  # an irrational exponent is refused later as a power, clearly
+            return
         for a in e.args:
             walk(a)
 

@@ -209,6 +209,8 @@ def test_normalised_haar_reads_back_with_its_algebraic_factor():
     (sympy.sqrt(2) * X + sympy.sqrt(3), "not rational multiples of one constant"),
     (sympy.sqrt(2) * X + 1, "irrational constant sqrt.*mixed with rationals"),
     (sympy.pi * X, "not a real algebraic number"),
+    (sympy.I * X, "constant I, which is not a real algebraic number"),
+    (X ** sympy.sqrt(2), r"the power x\*\*\(sqrt\(2\)\)"),
     (sympy.Heaviside(X - sympy.sqrt(2) / 2), "irrational constant"),
     (sympy.sin(X), r"sin\(x\) \(sin\), which from_sympy does not convert"),
     (1 / X, r"power 1/x"),
