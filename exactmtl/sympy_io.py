@@ -21,6 +21,8 @@ sqrt(2)
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -245,6 +247,14 @@ def _irrational_factors(expr: Any, x: Any) -> list[Any]:
     return out
 
 
+def _balanced(items: list[Any], op: Callable[[Any, Any], Any]) -> Any:
+    """``op``-fold of ``items`` as a balanced tree (sums of many small functions stay cheap)."""
+    while len(items) > 1:
+        items = [op(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
+                 for i in range(0, len(items), 2)]
+    return items[0]
+
+
 class _Reader:
     """Structural recursion from a sympy expression to an exact Piecewise."""
 
@@ -274,15 +284,9 @@ class _Reader:
                 as_exact(e, self.name)
             return self.number(e)
         if isinstance(e, sympy.Add):
-            out = self.conv(e.args[0])
-            for a in e.args[1:]:
-                out = out + self.conv(a)
-            return out
+            return _balanced([self.conv(a) for a in e.args], operator.add)
         if isinstance(e, sympy.Mul):
-            out = self.conv(e.args[0])
-            for a in e.args[1:]:
-                out = out * self.conv(a)
-            return out
+            return _balanced([self.conv(a) for a in e.args], operator.mul)
         if isinstance(e, sympy.Pow):
             base, ex = e.args
             if ex.is_Integer and ex >= 0:
@@ -317,16 +321,25 @@ class _Reader:
                 out = op(out, self.conv(a))
             return out
         if isinstance(e, sympy.Piecewise):
-            total = self.const(0)
-            rest = self.const(1)
-            for val, cond in e.args:
-                ind = self.indicator(cond)
-                total = total + self.conv(val) * ind * rest
-                rest = rest * (1 - ind)
-            return total
+            return self.rows(e.args, 0, len(e.args))[0]
         kind = type(e).__name__
         raise InvalidArgument(f"{self.name} contains {e} ({kind}), which from_sympy does not "
                               "convert: it is not a piecewise polynomial read exactly")
+
+    def rows(self, args: Sequence[Any], lo: int, hi: int) -> tuple[Piecewise, Piecewise]:
+        """(value, cover) of the Piecewise rows ``lo..hi-1``: the first true row wins.
+
+        Halving keeps the work near ``n log n`` for ``n`` rows (a left-to-right sweep would
+        multiply whole-domain functions ``n`` times).
+        """
+        if hi - lo == 1:
+            val, cond = args[lo]
+            ind = self.indicator(cond)
+            return self.conv(val) * ind, ind
+        mid = (lo + hi) // 2
+        va, ca = self.rows(args, lo, mid)
+        vb, cb = self.rows(args, mid, hi)
+        return va + (1 - ca) * vb, ca + cb - ca * cb
 
     def indicator(self, c: Any) -> Piecewise:
         import sympy
@@ -338,16 +351,9 @@ class _Reader:
         if c is sympy.false:
             return self.const(0)
         if isinstance(c, sympy.And):
-            out = self.const(1)
-            for a in c.args:
-                out = out * self.indicator(a)
-            return out
+            return _balanced([self.indicator(a) for a in c.args], operator.mul)
         if isinstance(c, sympy.Or):
-            out = self.const(0)
-            for a in c.args:
-                ind = self.indicator(a)
-                out = out + ind - out * ind
-            return out
+            return _balanced([self.indicator(a) for a in c.args], lambda u, v: u + v - u * v)
         if isinstance(c, sympy.Not):
             return 1 - self.indicator(c.args[0])
         if isinstance(c, boolalg.Xor):

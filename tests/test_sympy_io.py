@@ -286,3 +286,19 @@ def test_coercion_errors_name_the_argument():
         gram([walsh(1), sympy.exp(X)])
     with pytest.raises(TypeError, match="expected a Piecewise"):
         inner(walsh(1), "x")
+
+
+def test_reading_long_exports_scales_near_linearly():
+    """Rows are combined by halving: 4x the pieces costs about 4-5x, not 16x (a row sweep)."""
+    import time
+
+    def cost(k):
+        exprs = [triangle(k).to_sympy(X), triangle(k).to_sympy(X, form="heaviside")]
+        t0 = time.process_time()
+        out = [from_sympy(e, closed=True) for e in exprs]
+        spent = time.process_time() - t0
+        assert all(f == triangle(k) for f in out)
+        return spent
+
+    small, large = min(cost(7) for _ in range(2)), min(cost(9) for _ in range(2))
+    assert large < 9 * small, (small, large)
