@@ -163,9 +163,7 @@ def read_sympy(expr: Any, x: Any = None, domain: tuple[Any, Any] = _DEFAULT_DOMA
     x = _free_symbol(expr, x, name)
     if x.is_real is False:
         raise InvalidArgument(f"x={x} is declared non-real; expected a real variable")
-    from exactmtl.piecewise import _domain
-
-    dom = _domain(domain)
+    dom = Piecewise.constant(0, domain).domain  # validates the pair (a, b) with a < b
     reader = _Reader(x, dom, bool(closed), name)
     factors = _irrational_factors(expr, x)
     if not factors:
