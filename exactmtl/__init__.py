@@ -1,6 +1,8 @@
 """exactmtl: exact verification for the approximation theory of multi-task learning.
 
 Every public name of the interactive-session surface is imported here; ``__all__`` is sorted.
+``from exactmtl import *`` exports no name that ``from sympy import *`` defines: the names in
+:data:`SYMPY_SHADOWED` are importable explicitly and star-exported under aliases.
 """
 
 from exactmtl.bases import (

@@ -136,3 +136,14 @@ def test_default_proof_dir_in_the_checkout_and_installed(tmp_path, monkeypatch):
     assert proofcheck.default_proof_dir() == fake / "_proofs"   # as installed from the wheel
     (tmp_path / "proofs").mkdir()
     assert proofcheck.default_proof_dir() == tmp_path / "proofs"  # ./proofs wins
+
+
+def test_strategies_without_hypothesis_name_the_extra(monkeypatch):
+    import importlib
+
+    from exactmtl import MissingDependency
+
+    monkeypatch.delitem(sys.modules, "exactmtl.strategies", raising=False)
+    monkeypatch.setitem(sys.modules, "hypothesis", None)
+    with pytest.raises(MissingDependency, match=r"pip install 'exactmtl\[test\]'"):
+        importlib.import_module("exactmtl.strategies")
