@@ -30,9 +30,13 @@ from exactmtl._validate import as_exact
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, floor, heaviside, maximum, minimum
 
-__all__ = ["as_piecewise", "is_sympy_function", "read_sympy"]
+__all__ = ["MAX_DEGREE", "MAX_FLOOR_PIECES", "as_piecewise", "is_sympy_function", "read_sympy"]
 
 _DEFAULT_DOMAIN = (0, 1)
+MAX_DEGREE = 1024
+"""Largest polynomial degree (and exponent) that the reader builds exactly."""
+MAX_FLOOR_PIECES = 1 << 16
+"""Largest number of integer steps a ``floor``/``ceiling``/``frac``/``Mod`` may create."""
 
 
 def is_sympy_function(obj: Any) -> bool:
@@ -284,11 +288,16 @@ class _Reader:
         if isinstance(e, sympy.Add):
             return _balanced([self.conv(a) for a in e.args], operator.add)
         if isinstance(e, sympy.Mul):
-            return _balanced([self.conv(a) for a in e.args], operator.mul)
+            parts = [self.conv(a) for a in e.args]
+            self.degree_ok(sum(max(p.degree, 0) for p in parts), e)
+            return _balanced(parts, operator.mul)
         if isinstance(e, sympy.Pow):
             base, ex = e.args
             if ex.is_Integer and ex >= 0:
-                return self.conv(base) ** int(ex)
+                self.degree_ok(int(ex), e)
+                b = self.conv(base)
+                self.degree_ok(max(b.degree, 0) * int(ex), e)
+                return b ** int(ex)
             raise InvalidArgument(f"{self.name} has the power {e}; only non-negative integer "
                                   "exponents give piecewise polynomials")
         if isinstance(e, sympy.Heaviside):
@@ -300,18 +309,18 @@ class _Reader:
             g = self.conv(e.args[0])
             return heaviside(g, 0) - heaviside(-g, 0)
         if isinstance(e, sympy.floor):
-            return floor(self.conv(e.args[0]))
+            return floor(self.steps(self.conv(e.args[0]), e))
         if isinstance(e, sympy.ceiling):
-            return -floor(-self.conv(e.args[0]))
+            return -floor(-self.steps(self.conv(e.args[0]), e))
         if isinstance(e, sympy.frac):
-            g = self.conv(e.args[0])
+            g = self.steps(self.conv(e.args[0]), e)
             return g - floor(g)
         if isinstance(e, sympy.Mod):
             q = as_exact(e.args[1], f"{self.name} modulus")
             if q <= 0:
                 raise InvalidArgument(f"{self.name} has {e}; expected a positive rational modulus")
             g = self.conv(e.args[0])
-            return g - q * floor(g / q)
+            return g - q * floor(self.steps(g / q, e))
         if isinstance(e, (sympy.Max, sympy.Min)):
             op = maximum if isinstance(e, sympy.Max) else minimum
             out = self.conv(e.args[0])
@@ -323,6 +332,22 @@ class _Reader:
         kind = type(e).__name__
         raise InvalidArgument(f"{self.name} contains {e} ({kind}), which from_sympy does not "
                               "convert: it is not a piecewise polynomial read exactly")
+
+    def degree_ok(self, degree: int, e: Any) -> None:
+        if degree > MAX_DEGREE:
+            raise InvalidArgument(
+                f"{self.name} has {e} of degree {degree}; degrees above MAX_DEGREE={MAX_DEGREE} "
+                "are refused (exact pieces of that degree are not practical)")
+
+    def steps(self, g: Piecewise, e: Any) -> Piecewise:
+        """``g`` itself, after checking that ``floor(g)`` has at most MAX_FLOOR_PIECES steps."""
+        if g.degree <= 1:
+            lo, hi = g.range_bounds()
+            if hi - lo > MAX_FLOOR_PIECES:
+                raise InvalidArgument(
+                    f"{self.name} has {e}, whose argument spans [{lo}, {hi}]: more than "
+                    f"MAX_FLOOR_PIECES={MAX_FLOOR_PIECES} integer steps are refused")
+        return g
 
     def rows(self, args: Sequence[Any], lo: int, hi: int) -> tuple[Piecewise, Piecewise]:
         """(value, cover) of the Piecewise rows ``lo..hi-1``: the first true row wins.
