@@ -306,3 +306,12 @@ def test_reading_long_exports_scales_near_linearly():
 
     small, large = min(cost(6) for _ in range(2)), cost(8)
     assert large < 9 * small, (small, large)
+
+
+def test_numeric_path_takes_sympy_and_scaled_functions():
+    from exactmtl.numeric import evaluate_float, sample_float
+
+    assert evaluate_float(X**2, [0.5]).tolist() == [0.25]
+    h = haar(1, 0, normalized=True)
+    assert evaluate_float(h, [0.1]).tolist() == [float(sympy.sqrt(2))]   # float zone
+    assert sample_float(SQ, 4)[1].tolist() == [1.0, 1.0, -1.0, -1.0]
