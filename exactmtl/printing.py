@@ -1,9 +1,9 @@
 """Bounded display of exact functions through sympy's printers and in Jupyter.
 
-``sympy.latex``, ``sympy.pretty``, ``sympy.sstr`` / ``str`` under ``init_printing`` and
-Jupyter's ``_repr_latex_`` call the hooks of :class:`~exactmtl.piecewise.Piecewise`, which land
-here. A function with more than ``max_pieces`` pieces prints as a summary: its piece count,
-domain, the first :data:`HEAD` and the last :data:`TAIL` pieces. ``max_pieces=None`` gives the
+``sympy.latex``, ``sympy.pretty``, ``sympy.sstr``, ``sympy.mathml``, ``init_printing`` and
+Jupyter's ``_repr_latex_`` call the hooks of :class:`SympyDisplay`, the mixin of
+:class:`~exactmtl.piecewise.Piecewise` and :class:`~exactmtl.bases.ScaledPiecewise`. A
+function with more than ``max_pieces`` pieces prints as a summary: its piece count, domain, the first :data:`HEAD` and the last :data:`TAIL` pieces. ``max_pieces=None`` gives the
 full form (``f.to_latex()``, ``f.to_str()``). Isolated point values are shown as ``x = t`` rows,
 so what is printed is the function exactly (when not summarised).
 
