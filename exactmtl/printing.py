@@ -3,9 +3,10 @@
 ``sympy.latex``, ``sympy.pretty``, ``sympy.sstr``, ``sympy.mathml``, ``init_printing`` and
 Jupyter's ``_repr_latex_`` call the hooks of :class:`SympyDisplay`, the mixin of
 :class:`~exactmtl.piecewise.Piecewise` and :class:`~exactmtl.bases.ScaledPiecewise`. A
-function with more than ``max_pieces`` pieces prints as a summary: its piece count, domain, the first :data:`HEAD` and the last :data:`TAIL` pieces. ``max_pieces=None`` gives the
-full form (``f.to_latex()``, ``f.to_str()``). Isolated point values are shown as ``x = t`` rows,
-so what is printed is the function exactly (when not summarised).
+function with more than ``max_pieces`` pieces prints as a summary: its piece count, domain,
+the first :data:`HEAD` and the last :data:`TAIL` pieces. ``max_pieces=None`` gives the full
+form (``f.to_latex()``, ``f.to_str()``). Isolated point values are shown as ``x = t`` rows, so
+what is printed is the function exactly (when not summarised).
 
 >>> from exactmtl import triangle
 >>> print(str_form(triangle(1)))
