@@ -147,3 +147,23 @@ def test_strategies_without_hypothesis_name_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "hypothesis", None)
     with pytest.raises(MissingDependency, match=r"pip install 'exactmtl\[test\]'"):
         importlib.import_module("exactmtl.strategies")
+
+
+@pytest.mark.slow
+def test_docs_build_the_api_pages(tmp_path):
+    """The docs extra has a job: API pages from the numpy-style docstrings build."""
+    pytest.importorskip("sphinx")
+    pytest.importorskip("numpydoc")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs",
+                    ignore=shutil.ignore_patterns("api", "_build"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(ROOT)
+    out = tmp_path / "html"
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q",
+                           str(tmp_path / "docs"), str(out)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = {p: (out / "api" / f"exactmtl.{p}.html").read_text(encoding="utf-8")
+             for p in ("sympy_io", "plotting", "piecewise")}
+    assert "read_sympy" in pages["sympy_io"] and "plot_function" in pages["plotting"]
+    assert "from_sympy" in pages["piecewise"]
