@@ -14,9 +14,11 @@ import sympy
 from exactmtl import certify
 from exactmtl.bases import walsh
 from exactmtl.coding import code_length_certificate, feature_class
+from exactmtl.companions.pacbayes import kl_inverse
 from exactmtl.coq import (
     COQ_PACKAGES,
     CoqFile,
+    _kl_expr,
     certificate_file,
     code_length_file,
     compile_coq,
@@ -30,8 +32,6 @@ from exactmtl.coq import (
     telgarsky_file,
     walsh_gram_file,
 )
-from exactmtl.coq import _kl_expr
-from exactmtl.companions.pacbayes import kl_inverse
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.networks import telgarsky_network
 
