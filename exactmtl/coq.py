@@ -669,11 +669,10 @@ def _occam_items() -> list[CoqFile]:
     c = occam_complexity(shared + sum(tasks), len(tasks) * m, delta)
     base = "D1.1/multitask-occam"
     files = [inequality_file(f"{base}/lower", _kl_expr(r_hat, b.lo), "<=", c,
-                             prec=b.enclosure.prec if hasattr(b, "enclosure") else None,
-                             note="kl(r_hat||lo) <= c: lo is below the bound")]
+                             prec=b.value.prec, note="kl(r_hat||lo) <= c: lo is below the bound")]
     if b.hi < 1:
         files.append(inequality_file(f"{base}/upper", _kl_expr(r_hat, b.hi), ">", c,
-                                     note="kl(r_hat||hi) > c with kl increasing on [r_hat, 1]:"
+                                     prec=b.value.prec, note="kl(r_hat||hi) > c with kl increasing on [r_hat, 1]:"
                                           " every r with kl(r_hat||r) <= c is below hi"))
     return files
 
