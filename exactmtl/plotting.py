@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from exactmtl._validate import as_float, as_list, shown
 from exactmtl.errors import InvalidArgument, InvalidArgumentType, MissingDependency
 from exactmtl.sympy_io import as_piecewise
 
@@ -116,7 +117,23 @@ def open_points(f: Any) -> list[tuple[Fraction, Any]]:
 
 
 def _float(v: Any) -> float:
-    return float(v)  # float ok: plotting is a numeric path
+    try:
+        return float(v)  # float ok: plotting is a numeric path
+    except OverflowError:
+        raise InvalidArgument(f"the value {shown(v)} is too large to plot as a float") from None
+
+
+def _check_plot_args(ax: Any = None, label: Any = None, **sizes: Any) -> None:
+    """Edge checks shared by the plot functions (issue 11): axes, label, sizes."""
+    if ax is not None and not callable(getattr(ax, "plot", None)):
+        raise InvalidArgumentType(f"ax={shown(ax)} has type {type(ax).__name__}; expected a "
+                                  "matplotlib Axes or None")
+    if label is not None and not isinstance(label, str):
+        raise InvalidArgumentType(f"label={shown(label)} has type {type(label).__name__}; "
+                                  "expected str or None")
+    for name, value in sizes.items():
+        if as_float(value, name) < 0:
+            raise InvalidArgument(f"{name}={value} must be >= 0")
 
 
 def _piece_xy(p: Sequence[Fraction], u: Fraction, v: Fraction, factor: float,
@@ -162,6 +179,12 @@ def plot_function(f: Any, ax: Any = None, *, color: Any = None, label: str | Non
     from exactmtl._validate import as_exact_int
 
     samples = as_exact_int(samples, "samples", minimum=2)
+    _check_plot_args(ax, label, linewidth=linewidth, markersize=markersize)
+    if color is not None:
+        from matplotlib.colors import is_color_like
+
+        if not is_color_like(color):
+            raise InvalidArgument(f"color={shown(color)} is not a matplotlib colour")
     factor, g = _parts(f)
     scale = _float(factor)
     plt = _pyplot()
@@ -220,9 +243,12 @@ def plot_family(functions: Iterable[Any], ax: Any = None, *,
     """
     from exactmtl._validate import as_exact
 
-    fs = list(functions)
-    if not fs:
-        raise InvalidArgument("functions is empty; expected at least one function")
+    fs = as_list(functions, "functions", min_len=1, what="functions")
+    _check_plot_args(ax)
+    if labels is not None:
+        labels = as_list(labels, "labels", what="labels")
+        for lab in labels:
+            _check_plot_args(label=lab)
     if labels is not None and len(labels) != len(fs):
         raise InvalidArgument(f"len(labels)={len(labels)} must equal len(functions)={len(fs)}")
     shift = as_exact(offset, "offset")
@@ -250,7 +276,7 @@ def plot_features(sigmas: Iterable[Any], n: int, ax: Any = None, **kwargs: Any) 
     """
     from exactmtl.construction import feature
 
-    ss = list(sigmas)
+    ss = as_list(sigmas, "sigmas", what="sign patterns")
     return plot_family([feature(s, n) for s in ss], ax, labels=[f"sigma={s}" for s in ss],
                        **kwargs)
 
@@ -266,7 +292,7 @@ def plot_heads(m: int, ks: Iterable[int], heads: str = "sawtooth-walsh", ax: Any
     """
     from exactmtl.construction import head
 
-    kk = list(ks)
+    kk = as_list(ks, "ks", what="indices")
     return plot_family([head(m, k, heads) for k in kk], ax, labels=[f"k={k}" for k in kk],
                        **kwargs)
 
@@ -298,6 +324,12 @@ def plot_network(net: Any, target: Any = None, ax: Any = None, *, domain: tuple[
     >>> [t.get_text() for t in ax.get_legend().texts]
     ['network', 'target']
     """
+    from exactmtl.networks import Network
+
+    if not isinstance(net, Network):
+        raise InvalidArgumentType(f"net={shown(net)} has type {type(net).__name__}; expected an "
+                                  "exactmtl Network")
+    _check_plot_args(ax)
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots()
@@ -328,6 +360,7 @@ def plot_code_length(curve: Any, ax: Any = None, *, eps_max: Any = None,
     from exactmtl._validate import as_exact
     from exactmtl.coding import CurveSegment, code_length_curve
 
+    _check_plot_args(ax, label)
     segs = list(curve) if isinstance(curve, (tuple, list)) else None
     if not segs or not all(isinstance(s, CurveSegment) for s in segs):
         segs = list(code_length_curve(curve))

@@ -71,9 +71,10 @@ def public_callables() -> list[tuple[str, Any]]:
 
 
 def float_zone(qualname: str, param: str | None = None, annotation: Any = None) -> bool:
-    """Named numeric paths may take and return floats (project rule)."""
+    """Named numeric paths (plots, simulations, numeric/float names) may take and return floats
+    (project rule)."""
     short = qualname.rsplit(".", 1)[-1].lower()
-    if any(word in short for word in ("numeric", "float", "simulate")):
+    if any(word in short for word in ("numeric", "float", "simulate", "plot")):
         return True
     return "float" in str(annotation or "")
 
