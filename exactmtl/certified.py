@@ -45,7 +45,7 @@ from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact, as_exact_int
+from exactmtl._validate import as_exact, as_exact_int, shown
 from exactmtl.errors import (
     CheckFailed,
     InexactInputError,
@@ -1017,8 +1017,7 @@ def _check_relation(relation: Any, name: str) -> str:
 
 
 def _brief_value(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:60] + "..."
+    return shown(value)  # short, and safe for ints past Python's 4300-digit printing limit
 
 
 def certify(lhs: Any, relation: str | None = None, rhs: Any = None, *,

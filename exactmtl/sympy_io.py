@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from exactmtl._validate import as_exact
+from exactmtl._validate import as_exact, shown
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, floor, heaviside, maximum, minimum
 
@@ -97,7 +97,7 @@ def _free_symbol(expr: Any, x: Any, name: str) -> Any:
 
     if x is not None:
         if not isinstance(x, sympy.Symbol):
-            raise InvalidArgumentType(f"x={x!r} has type {type(x).__name__}; expected a sympy "
+            raise InvalidArgumentType(f"x={shown(x)} has type {type(x).__name__}; expected a sympy "
                                       "Symbol (the variable of the expression)")
         others = expr.free_symbols - {x}
         if others:
