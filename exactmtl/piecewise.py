@@ -1249,6 +1249,7 @@ def maximum(f: Piecewise, g: Piecewise) -> Piecewise:
     (Fraction(3, 4), Fraction(3, 4), (Fraction(1, 2),))
     """
     f, g = _user_function(f, "f", g), _user_function(g, "g", f)
+    f, g = _numbers_on_domain(f, g)
     return (f + g + abs(f - g)) / 2
 
 
@@ -1260,7 +1261,21 @@ def minimum(f: Piecewise, g: Piecewise) -> Piecewise:
     (Fraction(1, 4), Fraction(1, 4))
     """
     f, g = _user_function(f, "f", g), _user_function(g, "g", f)
+    f, g = _numbers_on_domain(f, g)
     return (f + g - abs(f - g)) / 2
+
+
+def _numbers_on_domain(f: Any, g: Any) -> tuple[Any, Any]:
+    """A number next to a function becomes a constant on its domain (floats refused: never a
+    sympy expression through the sympy hooks); two numbers are refused."""
+    fn, gn = hasattr(f, "domain"), hasattr(g, "domain")
+    if not fn and not gn:
+        _check_pw(f, "f")
+    if not fn:
+        f = _coerce_like(f, g, "f")
+    if not gn:
+        g = _coerce_like(g, f, "g")
+    return f, g
 
 
 # --------------------------------------------------------------------------- from sympy
