@@ -730,7 +730,8 @@ class Piecewise(SympyDisplay):
         if self.degree > 1:
             raise InvalidArgument("range_bounds needs degree <= 1 pieces; use sup_norm")
         cands = list(self._values)
-        for i, p in enumerate(self._polys):
+        for i, p in enumerate(self._polys):  # both one-sided limits: a point value may differ
+            cands.append(_peval(p, self._knots[i]))
             cands.append(_peval(p, self._knots[i + 1]))
         return min(cands), max(cands)
 

@@ -212,3 +212,13 @@ def test_network_issue_example_compiles():
     f = net.to_piecewise()
     for x in (*f.knots, F(1, 3), F(1, 2**41)):
         assert f(x) == net.evaluate(x)[0]
+
+
+def test_range_bounds_include_right_limits_at_left_ends():
+    """Found by a random hypothesis seed (test_sympy_route_on_tiny_networks): f(0) = 5 with
+    f(x) = x on (0, 1) has inf 0 (approached at 0+), not 1; heaviside/relu/abs build their outer
+    map on this range, and compose refused the composition."""
+    f = exactmtl.Piecewise([0, 1], [(0, 1)], values=[5])
+    assert f.range_bounds() == (0, 5)
+    g = exactmtl.heaviside(f - F(1, 2))  # crosses 1/2 at x = 1/2; 1 at the isolated point 0
+    assert (g(0), g(F(1, 4)), g(F(3, 4))) == (1, 0, 1)

@@ -207,6 +207,9 @@ def test_wide_weights_compile_exactly_on_every_path(net, dom, limit):
 
 @settings(max_examples=40)
 @given(net=networks(max_depth=2, max_width=2, h0=H0S), closed=st.booleans())
+@example(net=Network([([[F(5, 8)], [F(1, 8)]], [0, 0], ["identity", "heaviside"]),
+                      ([[0, 0], [F(-13, 8), F(9, 8)]], [0, 0], ["identity", "heaviside"]),
+                      ([[0, F(1, 8)]], [0], "identity")], h0=0), closed=False)
 def test_sympy_route_on_tiny_networks(net, closed):
     expr = net.to_sympy(X)
     via_sympy = from_sympy(expr, X, (0, 1), closed=closed)
