@@ -51,7 +51,7 @@ def _check_measure(m: int, s: Piecewise) -> None:
 
 
 @cases(lambda full: range((7 if full else 5) + 1),
-       merge=lambda as_, _: {"a, b": f"<= {as_[-1]}"}, weight=lambda a: 2 * 2 ** (a - 7))
+       merge=lambda as_, _: {"a, b": f"<= {as_[-1]}"}, weight=lambda a: 8 * 2 ** (a - 7))
 def check_semigroup(a: int, full: bool = False) -> None:
     top = 7 if full else 5
     for b in range(top + 1):

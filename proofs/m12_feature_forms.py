@@ -78,7 +78,7 @@ def _sigma_chunks(full: bool) -> list[tuple[int, int, int]]:
             for lo in range(0, len(all_sigmas(n)), CHUNK)]
 
 
-@cases(_sigma_chunks, weight=lambda c: (c[2] - c[1]) * 2.0 ** (c[0] - 4) / 200,
+@cases(_sigma_chunks, weight=lambda c: (c[2] - c[1]) * 2.0 ** (c[0] - 4) / 100,
        merge=lambda chunks, counts: {"n": f"0..{chunks[-1][0]}", "sigma": sum(counts)})
 def check_all_sigma(chunk: tuple[int, int, int]) -> int:
     n, lo, hi = chunk

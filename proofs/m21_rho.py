@@ -97,7 +97,7 @@ def _rho_cases(full: bool) -> list:
 
 
 @cases(_rho_cases, merge=lambda _, counts: {"sets": sum(counts)},
-       weight=lambda c: 8 if isinstance(c, tuple) and 6 <= c[1] <= 10 else 1)
+       weight=lambda c: 1 if isinstance(c, tuple) and 6 <= c[1] <= 10 else 0.2)
 def check_rho_against_elimination(case: str | tuple[int, int]) -> int:
     count = 0
     if case != "singles+random":
@@ -166,7 +166,7 @@ def _check_sign_map(m: int, tables: dict[int, np.ndarray], sets, rho_fn) -> int:
     return count
 
 
-@cases(lambda full: range(5 if full else 4), weight=lambda m: 10 if m == 4 else 1,
+@cases(lambda full: range(5 if full else 4), weight=lambda m: 55 if m == 4 else 0.2,
        merge=lambda ms, counts: {f"m={m}": c for m, c in zip(ms, counts)})
 def check_sign_map_image(m: int) -> int:
     ks_all = list(range(2 ** m))
