@@ -351,23 +351,38 @@ def _order(units: Sequence[Unit]) -> list[Unit]:
 
 
 class _Progress:
-    """``[done/total units] elapsed, about N s left`` for a status callback."""
+    """``[done/total units] elapsed, about N s left`` for a status callback.
 
-    def __init__(self, total: int, report: Callable[[str], None] | None) -> None:
-        self.total = total
+    The estimate scales the elapsed time by the declared weights (estimated seconds) of the
+    units still to run against those already run, so heavy units started first do not make
+    it wildly pessimistic.
+
+    >>> lines = []
+    >>> p = _Progress([4.0, 1.0, 1.0], lines.append)
+    >>> p.finished(4.0); p()
+    >>> lines[-1].split("] ")[0]
+    '[1/3 units'
+    """
+
+    def __init__(self, weights: Sequence[float], report: Callable[[str], None] | None) -> None:
+        self.total = len(weights)
         self.done = 0
         self.report = report
         self.start = time.monotonic()
-        self.weight_total = 0.0
+        self.weight_total = float(sum(weights))
         self.weight_done = 0.0
+
+    def finished(self, weight: float) -> None:
+        self.done += 1
+        self.weight_done += weight
 
     def __call__(self, running: Sequence[str] = ()) -> None:
         if self.report is None:
             return
         elapsed = time.monotonic() - self.start
         text = f"[{self.done}/{self.total} units] {elapsed:.0f} s elapsed"
-        if 0 < self.done < self.total:
-            left = elapsed * (self.total - self.done) / self.done
+        if 0 < self.done < self.total and self.weight_done > 0:
+            left = elapsed * max(self.weight_total - self.weight_done, 0.0) / self.weight_done
             text += f", about {left:.0f} s left"
         if running:
             text += "; running " + ", ".join(running)
@@ -455,7 +470,7 @@ def _run_local(units: Sequence[Unit], jobs: int, done: Callable[[Unit, UnitResul
                         result = None
                 if result is not None:
                     unit, w.unit = w.unit, None
-                    progress.done += 1
+                    progress.finished(unit.weight)
                     done(unit, result)
                     continue
                 if w.process.sentinel in ready or not w.process.is_alive():
@@ -472,7 +487,7 @@ def _run_local(units: Sequence[Unit], jobs: int, done: Callable[[Unit, UnitResul
                     if unit.key not in rerun:
                         rerun.append(unit.key)
                     if attempts[unit.key] >= MAX_ATTEMPTS:
-                        progress.done += 1
+                        progress.finished(unit.weight)
                         done(unit, _lost(unit, f"its worker process died {MAX_ATTEMPTS} times "
                                                f"(last exit code {code})"))
                     else:
@@ -536,7 +551,7 @@ def _run_dask(units: Sequence[Unit], address: str, done: Callable[[Unit, UnitRes
                 result = _lost(unit, f"lost on the cluster: {tb}")
             # release the result at once: a worker lost later must not take a done unit along
             futures.pop(fut.key).release()
-            progress.done += 1
+            progress.finished(unit.weight)
             done(unit, result)
             progress()
         starts: dict[str, int] = {}
@@ -570,7 +585,7 @@ def run_parallel(proofs: Sequence[ProofModule], full: bool = False, *, jobs: int
         raise InvalidArgumentType(f"jobs={jobs!r}: expected an int >= 1 (see parse_jobs)")
     units = plan_units(proofs, full)
     results: dict[str, UnitResult] = {}
-    progress = _Progress(len(units), report)
+    progress = _Progress([u.weight for u in units], report)
     by_claim: dict[str, list[str]] = {}
     for unit in units:
         by_claim.setdefault(unit.claim, []).append(unit.key)
@@ -592,7 +607,7 @@ def run_parallel(proofs: Sequence[ProofModule], full: bool = False, *, jobs: int
         rerun, workers = [], 1
         for unit in units:
             progress([unit.label])
-            progress.done += 1
+            progress.finished(unit.weight)
             done(unit, run_unit(unit))
     else:
         rerun, workers = _run_local(units, jobs, done, progress)
