@@ -170,6 +170,7 @@ def plan_units(proofs: Sequence[ProofModule], full: bool = False) -> list[Unit]:
     ('A3/falsifiers', 'falsifiers')
     """
     units: list[Unit] = []
+    seen: set[str] = set()
     for proof in proofs:
         source = _source(proof)
         declared: dict[str, list | None] = {}
@@ -181,6 +182,9 @@ def plan_units(proofs: Sequence[ProofModule], full: bool = False) -> list[Unit]:
 
         def add(key: str, part: str, name: str = "", case: Any = None,
                 weight: float = 1.0, _proof: ProofModule = proof, _source: str = source) -> None:
+            if key in seen:  # a case declared twice still gets a unit of its own
+                key = f"{key}#{len(units)}"
+            seen.add(key)
             units.append(Unit(key, len(units), _proof.id, str(_proof.path), _source, part, name,
                               case, full, weight))
 

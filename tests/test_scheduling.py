@@ -214,6 +214,18 @@ def test_plan_small_claims_stay_one_unit_and_cases_split(suite):
     assert len(plan_units(discover([suite]), full=True)) == len(units) + 2
 
 
+def test_a_case_declared_twice_runs_twice_in_every_schedule(tmp_path):
+    twice = SQUARES.replace("range(1, (8 if full else 6) + 1)", "[1, 2, 2, 3]")
+    folder = write_proofs(tmp_path / "p", tmp_path / "m", x2_squares=("X2", twice))
+    proofs = discover([folder])
+    keys = [u.key for u in plan_units(proofs)]
+    assert keys[:4] == ["X2/check_squares[1]", "X2/check_squares[2]",
+                        "X2/check_squares[2]#2", "X2/check_squares[3]"]
+    run = run_parallel(proofs, jobs=2)
+    assert run.results[0].steps[0].certificate == {"n <=": 3, "squares": [1, 4, 4, 9]}
+    assert comparable(run.results) == comparable(run_all(proofs))
+
+
 def test_parse_jobs():
     assert parse_jobs("2") == 2 and parse_jobs("auto") == parse_jobs("0") >= 1
     for bad in ("-1", "two", "1.5", True):
