@@ -73,6 +73,7 @@ from exactmtl.errors import (
     InexactInputError,
     InvalidArgument,
     InvalidArgumentType,
+    ResourceLimitError,
     UndecidedError,
 )
 from exactmtl.grid import (
@@ -183,6 +184,7 @@ __all__ = [
     "NetworkSize",
     "OrthogonalityVerdict",
     "Piecewise",
+    "ResourceLimitError",
     "Sandwich",
     "ScaledPiecewise",
     "ScreenResult",

@@ -7,7 +7,10 @@ cluster (:mod:`exactmtl.scheduling`); the verdicts and certificates are the seri
 Ctrl-C cancels every unit and exits 130 with no report. Exit codes: 0 every claim holds, 1 a claim
 failed or errored (a proof file that cannot be loaded is an ERROR), 2 usage error (unknown
 flag, a path that is not a proof file or folder, ``-k`` matching nothing, an unwritable
-``--json`` target).
+``--json`` target), 130 interrupted (Ctrl-C), 141 stdout closed (``| head``).
+
+Every bad argument is one line on stderr and exit code 2, before any work: numbers are parsed
+with bounded cost (``exactmtl._cliargs``), report targets are tried before the run.
 
 >>> main(["check", "proofs/a9_centred_waves.py"])  # doctest: +ELLIPSIS
 A9  ok     centred triangle waves: orthogonal, norm^2 1/12  (... s)
@@ -18,15 +21,24 @@ A9  ok     centred triangle waves: orthogonal, norm^2 1/12  (... s)
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
-from exactmtl.errors import InvalidArgument
+from exactmtl._cliargs import (
+    OneLineParser,
+    bounded_int,
+    exact_number,
+    int_list,
+    output_target_problem,
+    run,
+)
+from exactmtl.errors import InvalidArgument, ResourceLimitError
 
 __all__ = ["main"]
+
+MAX_BOUNDS_DEPTH = 10_000   # exactmtl bounds --n: 2**n stays printable (Python's 4300 digits)
+MAX_BOUNDS_TASKS = 4096     # exactmtl bounds --ks: number of readout indices
 
 
 class _Status:
@@ -66,23 +78,32 @@ class _Status:
 
 def _json_target_problem(path: str) -> str | None:
     """Why ``--json path`` cannot be written (checked before a long run), or None."""
-    target = Path(path)
-    if target.is_dir():
-        return f"--json {path!r} is a directory; expected a file name"
-    parent = target.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        return f"--json {path!r}: {str(parent)!r} is not a directory"
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return f"--json {path!r}: the directory {str(parent)!r} is not writable"
-    return None
+    return output_target_problem(path, "--json")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one line (an OSError's text can hold a very long path)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = str(exc.filename or "")
+        shown = name if len(name) <= 80 else name[:80] + "..."
+        return f"{shown!r}: {exc.strerror}" if name else exc.strerror
+    return " ".join(str(exc).split())
+
+
+def _nothing_selected(args: argparse.Namespace) -> str:
+    if args.k:
+        return f"no claim matches -k {' '.join(args.k)}"
+    where = " ".join(map(repr, args.paths)) if args.paths else "proofs/"
+    return f"no proof files found in {where}"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from exactmtl.proofcheck import broken_result, discover, run_all, select, write_report
 
-    if args.json:
+    parallel = _parallel_options(args)  # --jobs / --scheduler: refused before any work
+    if isinstance(parallel, int):
+        return parallel
+    if args.json is not None:
         problem = _json_target_problem(args.json)
         if problem:
             print(f"exactmtl check: {problem}", file=sys.stderr)
@@ -90,12 +111,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     broken: list = []
     try:
         proofs = select(discover(args.paths, broken=broken), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl check: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl check: {_one_line(exc)}", file=sys.stderr)
         return 2
     broken = select(broken, args.k)
     if not proofs and not broken:
-        print(f"exactmtl check: no claim matches -k {' '.join(args.k or [])}", file=sys.stderr)
+        print(f"exactmtl check: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     status = _Status(sys.stderr)
     width = max(len(p.id) for p in [*proofs, *broken])
@@ -117,9 +138,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for b in broken:
         results.append(broken_result(b))
         show(results[-1])
-    parallel = _parallel_options(args)
-    if isinstance(parallel, int):
-        return parallel
     notes: list[str] = []
     if parallel is None:
         results += run_all(proofs, full=args.full, report=status, on_result=show)
@@ -197,8 +215,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     try:
         proofs = select(discover(args.paths), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl list: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl list: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    if not proofs:
+        print(f"exactmtl list: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     for p in proofs:
         print(f"{p.id:<6} {p.claim.title}")
@@ -209,23 +230,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _parse_ks(text: str) -> list[int]:
-    try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise InvalidArgument(f"--ks={text!r} must be comma-separated integers, e.g. "
-                              "--ks 0,1,2,3") from None
+    return int_list(text, "--ks", minimum=0, maximum=(1 << MAX_BOUNDS_DEPTH) - 1,
+                    most=MAX_BOUNDS_TASKS)
 
 
 def _parse_eps(text: str | None):
-    from fractions import Fraction
-
-    if text is None:
-        return None
-    try:
-        return Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise InvalidArgument(f"--eps={text!r} is not an exact number; expected e.g. 1/4 "
-                              "or 0.25") from None
+    return None if text is None else exact_number(text, "--eps")
 
 
 def _cmd_bounds(args: argparse.Namespace) -> int:
@@ -234,9 +244,12 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
 
     route = "brute" if args.brute else "closed" if args.closed else "auto"
     try:
-        text = bounds_table(args.n, args.m, _parse_ks(args.ks), _parse_eps(args.eps),
+        n = bounded_int(args.n, "--n", minimum=1, maximum=MAX_BOUNDS_DEPTH)
+        m = None if args.m is None else bounded_int(args.m, "--m", minimum=0,
+                                                     maximum=MAX_BOUNDS_DEPTH)
+        text = bounds_table(n, m, _parse_ks(args.ks), _parse_eps(args.eps),
                             heads=args.heads, convention=args.convention, route=route)
-    except (InvalidArgument, InvalidArgumentType) as exc:
+    except (InvalidArgument, InvalidArgumentType, ResourceLimitError) as exc:
         print(f"exactmtl bounds: {exc}", file=sys.stderr)
         return 2
     except UndecidedError as exc:
@@ -247,10 +260,10 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="exactmtl", description="Exact verification toolkit for multi-task learning theory."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     check = sub.add_parser("check", help="run the proof-check suite")
     check.add_argument("paths", nargs="*", help="proof files or folders (default: proofs/)")
@@ -273,8 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bounds = sub.add_parser(
         "bounds", help="joint/separate code lengths of the main construction (THEORY 3.5)")
-    bounds.add_argument("--n", type=int, required=True, help="feature depth n >= 1")
-    bounds.add_argument("--m", type=int, default=None,
+    bounds.add_argument("--n", required=True,
+                        help=f"feature depth 1 <= n <= {MAX_BOUNDS_DEPTH}")
+    bounds.add_argument("--m", default=None,
                         help="readout frequency m <= n (default: least m with every k < 2^m; "
                              "n for --heads walsh)")
     bounds.add_argument("--ks", required=True, help="readout indices, e.g. 0,1,2,3")
@@ -299,6 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     A9     centred triangle waves: orthogonal, norm^2 1/12
     0
     """
+    return run(_main, argv, "exactmtl")
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args))

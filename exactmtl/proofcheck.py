@@ -36,7 +36,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -714,8 +713,10 @@ def write_report(results: Sequence[ClaimResult], path: str | os.PathLike, *,
                  full: bool = False, notes: Sequence[str] = ()) -> None:
     """Write the machine-readable report atomically (temporary file, then rename).
 
-    The JSON goes to a temporary file in the target's folder and replaces ``path`` with
-    ``os.replace`` only when complete: an interrupted write leaves no partial file.
+    The JSON goes to an unnamed temporary file in the target's folder and replaces ``path``
+    with ``os.replace`` only when complete: an interrupted write (Ctrl-C, or ``kill -9`` where
+    the file system has ``O_TMPFILE``) leaves no partial file, and a temporary file left by a
+    killed run elsewhere is removed by the next write (see ``exactmtl._atomic``).
     ``notes`` are run-level notes (e.g. units re-run after a worker was lost); the key
     ``"notes"`` is written only when there are some.
 
@@ -744,14 +745,8 @@ def write_report(results: Sequence[ClaimResult], path: str | os.PathLike, *,
     }
     if notes:
         payload["notes"] = [str(n) for n in notes]
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from exactmtl._atomic import atomic_writer
+
+    with atomic_writer(path) as fh:
+        json.dump(payload, fh, indent=2)
+        fh.write("\n")
