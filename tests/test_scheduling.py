@@ -412,6 +412,35 @@ def test_local_cluster_killed_worker_loses_no_case(cluster, tmp_path):
 
 
 @needs_dask
+def test_ctrl_c_on_the_cluster_exits_130_and_cancels_the_rest(cluster, tmp_path):
+    from distributed import Client
+
+    short = LONG.replace("[1, 2]", "[1, 2, 3, 4, 5, 6]").replace("time.sleep(120)",
+                                                                    "time.sleep(4)")
+    folder = write_proofs(tmp_path / "proofs", tmp_path / "mark", x7_long=("X7", short))
+    report = tmp_path / "report.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exactmtl", "check", str(folder), "--scheduler",
+         cluster.scheduler_address, "--json", str(report)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "mark" / "pid1").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and not report.exists()
+    time.sleep(5)  # a unit already running finishes on its worker; the rest never start
+    started = len(list((tmp_path / "mark").glob("pid?")))
+    assert started < 6
+    with Client(cluster.scheduler_address) as client:
+        left = client.run_on_scheduler(
+            lambda dask_scheduler: [k for k in dask_scheduler.tasks if "exactmtl" in str(k)])
+    assert left == []
+
+
+@needs_dask
 @pytest.mark.slow
 def test_local_cluster_default_suite_matches_the_serial_report(cluster):
     proofs = discover([ROOT / "proofs"])
