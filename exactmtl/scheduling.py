@@ -426,7 +426,6 @@ class _LocalWorker:
         self.process.start()
         child.close()
         self.unit: Unit | None = None
-        self.attempted = False
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -461,7 +460,10 @@ def _run_local(units: Sequence[Unit], jobs: int, done: Callable[[Unit, UnitResul
                 if w.unit is None and queue:
                     w.unit = queue.popleft()
                     attempts[w.unit.key] = attempts.get(w.unit.key, 0) + 1
-                    w.conn.send(w.unit)
+                    try:
+                        w.conn.send(w.unit)
+                    except OSError:  # the worker just died: its sentinel says so below
+                        pass
             busy = [w for w in workers if w.unit is not None]
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in workers],
                          timeout=0.5)
