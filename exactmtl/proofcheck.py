@@ -221,6 +221,22 @@ def cases(declare: Callable[[bool], Iterable[Any]], *,
     ``weight(case)``, optional, estimates a case's seconds: a parallel run starts the heaviest
     cases first, which balances the workers (it never changes a result).
 
+    Parameters
+    ----------
+    declare : callable
+        ``declare(full) -> iterable`` of the cases, in order.
+    merge : callable, optional
+        ``merge(cases, certificates) -> certificate`` of the whole check.
+    weight : callable, optional
+        ``weight(case) -> float``, estimated seconds of one case.
+
+    Returns
+    -------
+    callable
+        The decorator; it marks the check and returns it unchanged.
+
+    Examples
+    --------
     >>> @cases(lambda full: range(1, (6 if full else 4) + 1))
     ... def check_square(n):
     ...     expect_equal(sum(range(2 * n)[1::2]), n * n, n=n)

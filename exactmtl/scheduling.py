@@ -161,6 +161,19 @@ def _source(proof: ProofModule) -> str:
 def plan_units(proofs: Sequence[ProofModule], full: bool = False) -> list[Unit]:
     """The work units of ``proofs``, in a deterministic order (the report's order).
 
+    Parameters
+    ----------
+    proofs : sequence of ProofModule
+        The claims to run, as :func:`exactmtl.proofcheck.discover` returns them.
+    full : bool
+        Plan the ``--full`` ranges (more cases).
+
+    Returns
+    -------
+    list of Unit
+        One unit per small claim; one per case, per other check and for the falsifiers of a
+        claim whose checks declare cases.
+
     >>> from exactmtl.proofcheck import discover
     >>> units = plan_units(discover(["proofs/a3_walsh.py"]), full=True)
     >>> [u.key for u in units][:3]
@@ -244,6 +257,16 @@ def _worker_name() -> str:
 def run_unit(unit: Unit) -> UnitResult:
     """Run one unit here and return its steps; never raises (a failure is an ERROR step).
 
+    Parameters
+    ----------
+    unit : Unit
+        A unit of :func:`plan_units`; its proof source is executed when the file is absent.
+
+    Returns
+    -------
+    UnitResult
+        The steps, the wall and CPU seconds, and ``host:pid`` of the process that ran it.
+
     >>> from exactmtl.proofcheck import discover
     >>> unit = plan_units(discover(["proofs/a9_centred_waves.py"]))[0]
     >>> [s.status for s in run_unit(unit).steps]
@@ -290,6 +313,20 @@ def assemble(proofs: Sequence[ProofModule], units: Sequence[Unit],
              results: dict[str, UnitResult]) -> list[ClaimResult]:
     """Claim results, in the order of ``proofs``, from the results of every unit.
 
+    Parameters
+    ----------
+    proofs : sequence of ProofModule
+        The claims, in report order.
+    units : sequence of Unit
+        Their plan (:func:`plan_units`).
+    results : dict
+        ``unit.key -> UnitResult`` for every unit (any order, any worker).
+
+    Returns
+    -------
+    list of ClaimResult
+        The serial run's results: cases merged by :func:`exactmtl.proofcheck.merge_cases`.
+
     >>> from exactmtl.proofcheck import discover
     >>> proofs = discover(["proofs/a9_centred_waves.py"])
     >>> units = plan_units(proofs)
@@ -329,6 +366,16 @@ def assemble(proofs: Sequence[ProofModule], units: Sequence[Unit],
 
 def parse_jobs(value: Any) -> int:
     """``--jobs``: a count >= 1, or ``0`` / ``"auto"`` for every core this process may use.
+
+    Parameters
+    ----------
+    value : int or str
+        What the user gave.
+
+    Returns
+    -------
+    int
+        The number of worker processes (at least 1).
 
     >>> parse_jobs("3"), parse_jobs("auto") >= 1, parse_jobs(0) == parse_jobs("auto")
     (3, True, True)
@@ -584,8 +631,35 @@ def run_parallel(proofs: Sequence[ProofModule], full: bool = False, *, jobs: int
     """Run ``proofs`` as independent units: in this process (``jobs=1``), on ``jobs`` local
     worker processes, or on the Dask cluster at ``scheduler`` (or an open Dask ``client``).
 
-    ``on_result`` gets each claim, in plan order, as soon as it and every claim before it
-    are done; ``report`` gets progress lines (units done/total, elapsed, estimate).
+    Parameters
+    ----------
+    proofs : sequence of ProofModule
+        The claims to run.
+    full : bool
+        Run the ``--full`` ranges.
+    jobs : int
+        Local worker processes (1: in this process); see :func:`parse_jobs`.
+    scheduler : str, optional
+        A Dask scheduler address, ``tcp://HOST:PORT``.
+    client : distributed.Client, optional
+        An open Dask client (instead of ``scheduler``).
+    report : callable, optional
+        Gets progress lines (units done/total, elapsed, estimate).
+    on_result : callable, optional
+        Gets each claim, in plan order, as soon as it and every claim before it are done.
+
+    Returns
+    -------
+    ParallelRun
+        The claims' results (as a serial run gives them), the notes and re-run units, and the
+        CPU seconds of each worker.
+
+    Examples
+    --------
+    >>> from exactmtl.proofcheck import discover
+    >>> run = run_parallel(discover(["proofs/d4_3_pooling.py"]), jobs=2)
+    >>> [r.status for r in run.results], run.units, run.rerun
+    (['ok'], 1, [])
     """
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise InvalidArgumentType(f"jobs={jobs!r}: expected an int >= 1 (see parse_jobs)")
