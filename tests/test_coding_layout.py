@@ -11,7 +11,7 @@ import exactmtl
 
 ROOT = pathlib.Path(exactmtl.__file__).parent
 MODULES = ("closed_forms", "coding", "colouring", "construction", "construction_coding",
-           "covering", "coding_check")
+           "covering", "coding_check", "construction_tables", "construction_certify")
 
 
 def _imports(name: str) -> set[str]:
