@@ -31,6 +31,7 @@ whose :meth:`~ConstructionCertificate.to_json` is re-checked by the independent 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -43,7 +44,7 @@ from exactmtl.covering import _check_convention, _check_eps, bits_from_count
 from exactmtl.errors import InvalidArgument, UndecidedError
 
 __all__ = ["ClassSolver", "ConstructionCertificate", "certify_class", "class_rows",
-           "curve_thresholds"]
+           "curve_thresholds", "solver"]
 
 QUOTIENT_LIMIT = 4096  # largest quotient / candidate set searched
 NODE_LIMIT = 200_000
@@ -320,6 +321,26 @@ class ClassSolver:
         return tuple(out)
 
 
+@functools.lru_cache(maxsize=32)
+def _solver(n: int, m: int, ks: tuple[int, ...], task: int | None, heads: str) -> ClassSolver:
+    return ClassSolver(n, m, ks, task, heads)
+
+
+def solver(n: int, m: int | None, ks: Any, task: int | None,
+           heads: str = "sawtooth-walsh") -> ClassSolver:
+    """The :class:`ClassSolver` of a class, cached (the neighbour structure is built once).
+
+    >>> solver(3, 1, [0, 1], 0) is solver(3, 1, (0, 1), 0)
+    True
+    """
+    n, m, kk, heads = _check_instance(n, m, ks, heads)
+    if task is not None and (not isinstance(task, int) or isinstance(task, bool)
+                             or not 0 <= task < len(kk)):
+        raise InvalidArgument(f"task={task!r} is not a task index; expected None (joint) "
+                              f"or an int in [0, {len(kk) - 1}]")
+    return _solver(n, m, kk, task, heads)
+
+
 def certify_class(n: int, m: int | None, ks: Any, task: int | None, eps: Any,
                   heads: str = "sawtooth-walsh", convention: str = "N0"
                   ) -> ConstructionCertificate:
@@ -341,7 +362,7 @@ def certify_class(n: int, m: int | None, ks: Any, task: int | None, eps: Any,
     """
     e = _check_eps(eps)
     conv = _check_convention(convention)
-    return ClassSolver(n, m, ks, task, heads).certify(e, conv)
+    return solver(n, m, ks, task, heads).certify(e, conv)
 
 
 def curve_thresholds(n: int, m: int | None, ks: Any, task: int | None,

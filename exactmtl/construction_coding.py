@@ -19,7 +19,7 @@ re-exports both coding modules.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -30,6 +30,7 @@ from exactmtl.closed_forms import (
     theorem_b_index,
 )
 from exactmtl.construction import _check_family
+from exactmtl.construction_certify import solver as certify_structured
 from exactmtl.construction_tables import (
     MAX_BRUTE_DEPTH,
     OutputTable,
@@ -84,6 +85,10 @@ class BitsReport:
     ``"bounds"`` (two-sided bounds only) or ``"mixed"`` (separate: tasks by different routes).
     ``closed`` holds the closed-form bounds when a formula applies (also on the brute-force
     route, as a cross-check: ``consistent`` is False if the enumeration leaves them).
+    ``certificate`` (brute force) is the cover and packing that fix the value: a
+    :class:`~exactmtl.construction_certify.ConstructionCertificate` (its ``to_json()`` is
+    re-checked by :func:`exactmtl.coding_check.check_certificate`) or a
+    :class:`~exactmtl.covering.CodeLengthCertificate`.
     """
 
     kind: str
@@ -100,6 +105,7 @@ class BitsReport:
     source: str
     closed: tuple[int, int] | None = None
     parts: tuple[BitsReport, ...] = ()
+    certificate: Any = field(default=None, repr=False, compare=False)
 
     @property
     def exact(self) -> bool:
@@ -160,7 +166,15 @@ def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
         tab = output_table(n, m, ks, heads)
         where = f"enumeration of all {tab.values.shape[0]} sign patterns"
 
-        def attempt(cls_: Callable[[], FiniteClass], old: BitsReport) -> BitsReport:
+        def attempt(cls_: Callable[[], FiniteClass], task: int | None,
+                    old: BitsReport) -> BitsReport:
+            try:  # the structured search (feature-group orbits), then the generic one
+                s = certify_structured(n, m, ks, task, heads).certify(e, conv)
+                return BitsReport(old.kind, n, m, old.ks, heads, e, conv, s.code_length,
+                                  s.code_length, s.code_length, "brute force",
+                                  f"{where}: {s.method}", old.closed, certificate=s)
+            except UndecidedError:
+                pass
             try:
                 c = _certify(cls_(), e, conv, DEFAULT_NODE_LIMIT, DEFAULT_MAX_MEMBERS)
             except UndecidedError:
@@ -169,12 +183,14 @@ def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
                 return old
             return BitsReport(old.kind, n, m, old.ks, heads, e, conv, c.code_length,
                               c.code_length, c.code_length, "brute force",
-                              f"{where}: {c.members} members, {c.method}", old.closed)
+                              f"{where}: {c.members} members, {c.method}", old.closed,
+                              certificate=c)
 
-        tasks = [attempt(lambda t=t: tab.marginal(t), rep) for t, rep in enumerate(tasks)]
+        tasks = [attempt(lambda t=t: tab.marginal(t), t, rep) for t, rep in enumerate(tasks)]
         joint = (BitsReport("joint", n, m, ks, heads, e, conv, tasks[0].value, tasks[0].lower,
-                            tasks[0].upper, tasks[0].route, tasks[0].source, tasks[0].closed)
-                 if len(ks) == 1 else attempt(tab.joint, joint))
+                            tasks[0].upper, tasks[0].route, tasks[0].source, tasks[0].closed,
+                            certificate=tasks[0].certificate)
+                 if len(ks) == 1 else attempt(tab.joint, None, joint))
     routes = {t.route for t in tasks}
     sep_route = routes.pop() if len(routes) == 1 else "mixed"
     exact = all(t.exact for t in tasks)
