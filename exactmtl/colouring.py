@@ -20,11 +20,13 @@ Every search takes a node limit and says whether it finished; none touches float
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["INT64_SAFE", "bit_list", "dsatur", "exact_colouring", "far_graph", "max_clique"]
+__all__ = ["INT64_SAFE", "bit_list", "dsatur", "exact_colouring", "far_graph", "max_clique",
+           "sat_available", "sat_colouring"]
 
 INT64_SAFE = 1 << 61  # |entries| below this: differences fit in int64 exactly
 _INT64_SAFE = INT64_SAFE
@@ -151,12 +153,17 @@ def _dsatur(adj: list[int]) -> list[int]:
 
 
 def _exact_colouring(adj: list[int], clique: list[int], upper: list[int],
-                     node_limit: int) -> tuple[list[int], bool]:
-    """Minimum colouring by DSATUR branch and bound, the clique pre-coloured (lower bound)."""
+                     node_limit: int, goal: int | None = None) -> tuple[list[int], bool]:
+    """Minimum colouring by DSATUR branch and bound, the clique pre-coloured (lower bound).
+
+    ``goal``: stop as soon as a colouring with at most ``goal`` colours is found (e.g. the
+    largest count with the clique's code length); the result is then exact only if it equals
+    the clique size. Returns (colouring, True when the search finished or met the goal).
+    """
     n = len(adj)
     best = list(upper)
     best_k = max(best) + 1 if n else 0
-    lower = len(clique)
+    lower = max(len(clique), goal or 0)
     if best_k <= lower:
         return best, True
     colour = [-1] * n
@@ -231,3 +238,55 @@ far_graph = _far_graph
 max_clique = _max_clique
 dsatur = _dsatur
 exact_colouring = _exact_colouring
+
+
+def sat_available() -> bool:
+    """True when python-sat (the optional ``solvers`` extra) is installed.
+
+    >>> isinstance(sat_available(), bool)
+    True
+    """
+    try:
+        import pysat.solvers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def sat_colouring(adj: list[int], colours: int, precoloured: Sequence[int] = (),
+                  solver: str = "cadical153") -> list[int] | None:
+    """A proper colouring with at most ``colours`` colours by a SAT solver, or None (UNSAT).
+
+    Variables ``x[v, c]``; each vertex takes a colour, adjacent vertices never share one; the
+    ``precoloured`` vertices (a clique) get colours ``0, 1, ...`` (symmetry breaking). Needs
+    python-sat (``pip install 'exactmtl[solvers]'``); a colouring returned is checked here
+    (it is then a cover of the class: re-checked again by the certificate's ``verify``).
+
+    >>> five_cycle = [0b10010, 0b00101, 0b01010, 0b10100, 0b01001]
+    >>> sat_colouring(five_cycle, 2) is None, len(set(sat_colouring(five_cycle, 3)))
+    (True, 3)
+    """
+    from pysat.solvers import Solver
+
+    n = len(adj)
+    if colours <= 0 or len(precoloured) > colours:
+        return None if n else []
+
+    def var(v: int, c: int) -> int:
+        return v * colours + c + 1
+
+    clauses = [[var(v, c) for c in range(colours)] for v in range(n)]
+    for v in range(n):
+        for u in _bit_list(adj[v]):
+            if u > v:
+                clauses.extend([-var(u, c), -var(v, c)] for c in range(colours))
+    clauses.extend([var(v, i)] for i, v in enumerate(precoloured))
+    with Solver(name=solver, bootstrap_with=clauses) as s:
+        if not s.solve():
+            return None
+        model = {x for x in s.get_model() if x > 0}
+    colour = [next(c for c in range(colours) if var(v, c) in model) for v in range(n)]
+    for v in range(n):
+        if any(colour[u] == colour[v] for u in _bit_list(adj[v])):
+            raise AssertionError("the SAT model is not a proper colouring")
+    return colour

@@ -40,7 +40,7 @@ import numpy as np
 
 from exactmtl.colouring import dsatur, exact_colouring, max_clique
 from exactmtl.construction_tables import MAX_BRUTE_DEPTH, _check_instance, output_table
-from exactmtl.covering import _check_convention, _check_eps, bits_from_count
+from exactmtl.covering import _check_convention, _check_eps, bits_from_count, count_range
 from exactmtl.errors import InvalidArgument, UndecidedError
 
 __all__ = ["ClassSolver", "ConstructionCertificate", "certify_class", "class_rows",
@@ -116,13 +116,6 @@ def _far_bits(d: np.ndarray, thr: Fraction) -> list[int]:
     np.fill_diagonal(far, False)
     packed = np.packbits(far, axis=1, bitorder="little")
     return [int.from_bytes(packed[i].tobytes(), "little") for i in range(far.shape[0])]
-
-
-def _needed(bits: int, convention: str) -> int:
-    """The least count with ``bits_from_count(count) == bits``."""
-    if bits == 0 or (convention == "N" and bits == 1):
-        return 1
-    return (1 << (bits - 1)) + 1
 
 
 def _candidates(n: int, q: int, how: str) -> np.ndarray:
@@ -225,9 +218,10 @@ class ClassSolver:
             colour = dsatur(far)
             size = max(colour) + 1
             clique, _ = max_clique(far, NODE_LIMIT, target=size)
-            if bits_from_count(max(1, len(clique)), convention) != bits_from_count(
-                    size, convention):
-                colour, _ = exact_colouring(far, clique or [0], colour, NODE_LIMIT)
+            low = bits_from_count(max(1, len(clique)), convention)
+            if low != bits_from_count(size, convention):
+                colour, _ = exact_colouring(far, clique or [0], colour, NODE_LIMIT,
+                                            count_range(low, convention)[1])
                 size = max(colour) + 1
             if best is None or size < best[1]:
                 best = (np.asarray(colour, dtype=np.int64)[index], size, f"orbit cover (q={q})")
@@ -279,7 +273,7 @@ class ClassSolver:
             raise UndecidedError(f"no orbit cover at eps={e} (n={self.n}, m={self.m}, "
                                  f"ks={list(self.ks)}, task={self.task})")
         labels, count, how = cover
-        packing, phow = self._packing(thr, _needed(bits_from_count(count, conv), conv))
+        packing, phow = self._packing(thr, count_range(bits_from_count(count, conv), conv)[0])
         method = (f"{how} = packing ({phow})" if len(packing) == count
                   else f"{how}, packing ({phow}) fixes the bits")
         return done(labels, count, packing, method)

@@ -51,6 +51,8 @@ from exactmtl.colouring import (
     exact_colouring,
     far_graph,
     max_clique,
+    sat_available,
+    sat_colouring,
 )
 from exactmtl.errors import InvalidArgument, InvalidArgumentType, UndecidedError
 from exactmtl.piecewise import Piecewise, _peval, maximum, minimum, sup_norm
@@ -83,6 +85,7 @@ _INT64_SAFE = INT64_SAFE
 DEFAULT_MAX_MEMBERS = 2048  # largest class searched with the full distance matrix
 DEFAULT_NODE_LIMIT = 200_000  # branch-and-bound nodes per search
 MATRIX_LIMIT = 8192  # largest class whose full distance matrix is ever built
+BNB_FIRST_NODES = 5_000  # branch-and-bound nodes before the SAT solver (when installed) is tried
 
 
 # --------------------------------------------------------------------------- arguments
@@ -718,8 +721,21 @@ def verify_packing(functions: Sequence[Any], packing: Sequence[int],
     return CertificateCheck(True, f"{len(idx)} members pairwise > {2 * e} apart")
 
 
+def count_range(bits: int, convention: str = "N0") -> tuple[int, int]:
+    """The counts ``N`` with ``bits_from_count(N) == bits``: ``(least, largest)``.
+
+    >>> count_range(7), count_range(0), count_range(1, "N")
+    ((65, 128), (1, 1), (1, 2))
+    """
+    if bits == 0:
+        return (1, 1)
+    if convention == "N" and bits == 1:
+        return (1, 2)
+    return ((1 << (bits - 1)) + 1, 1 << bits)
+
+
 def _certify(cls: FiniteClass, eps: Fraction, convention: str, node_limit: int,
-             max_members: int) -> CodeLengthCertificate:
+             max_members: int, exact_count: bool = False) -> CodeLengthCertificate:
     n = cls.size
     thr = 2 * eps
 
@@ -753,17 +769,31 @@ def _certify(cls: FiniteClass, eps: Fraction, convention: str, node_limit: int,
         return make(n, list(range(n)), [[i] for i in range(n)], "separated")
     colour = dsatur(far)
     k = max(colour) + 1
-    clique, _ = max_clique(far, node_limit, target=k)
+    # only ceil(log2 N) is asked for: stop every search once the bounds fix it
+    bits_k = bits_from_count(k, convention)
+    need = k if exact_count else count_range(bits_k, convention)[0]
+    clique, _ = max_clique(far, node_limit, target=need)
     if not clique:  # the search stopped at once: one member is always a packing
         clique = [0]
-    if len(clique) < k:
-        colour, exact = exact_colouring(far, clique, colour, node_limit)
+    lower = len(clique)
+    method = "packing = cover" if lower == k else "packing and cover fix the code length"
+    if bits_from_count(lower, convention) != bits_k or (exact_count and lower < k):
+        goal = None if exact_count else count_range(bits_from_count(lower, convention),
+                                                    convention)[1]
+        budget = node_limit if exact_count or not sat_available() else min(node_limit,
+                                                                             BNB_FIRST_NODES)
+        colour, finished = exact_colouring(far, clique, colour, budget, goal)
         k = max(colour) + 1
-        lower = k if exact else len(clique)
-        method = "exact colouring search" if exact and k > len(clique) else "packing = cover"
-    else:
-        lower = len(clique)
-        method = "packing = cover"
+        if finished and k > max(lower, goal or 0):
+            lower, method = k, "exact colouring search"
+        elif k == lower:
+            method = "packing = cover"
+        elif goal is not None and k > goal and not finished and sat_available():
+            # the hand-written search stalled: a SAT solver looks for a goal-size cover
+            found = sat_colouring(far, goal, clique)
+            if found is not None:
+                colour, k = found, max(found) + 1
+                method = "packing and SAT cover (python-sat) fix the code length"
     groups: list[list[int]] = [[] for _ in range(k)]
     for v, c in enumerate(colour):
         groups[c].append(v)
@@ -831,7 +861,7 @@ def covering_number(functions: Any, eps: Any, *, node_limit: int = DEFAULT_NODE_
     e = _check_eps(eps)
     cls = _as_class(functions)
     cert = _certify(cls, e, "N0", as_exact_int(node_limit, "node_limit", minimum=1),
-                    DEFAULT_MAX_MEMBERS)
+                    DEFAULT_MAX_MEMBERS, exact_count=True)
     if cert.covering_number is None:
         raise UndecidedError(f"N_ext at eps={e} is between {cert.lower} and {cert.upper}")
     return cert.covering_number
@@ -906,7 +936,7 @@ def covering_curve(functions: Any, *, node_limit: int = DEFAULT_NODE_LIMIT,
 
     def value(i: int) -> int:
         if i not in values:
-            cert = _certify(cls, starts[i], "N0", limit, most)
+            cert = _certify(cls, starts[i], "N0", limit, most, exact_count=True)
             if cert.covering_number is None:
                 raise UndecidedError(f"N_ext at eps={starts[i]} is between {cert.lower} and "
                                      f"{cert.upper}")
