@@ -27,6 +27,7 @@ exactmtl.errors.CheckFailed: packing members 0 and 0 are 0 <= 2 eps apart (eps=1
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any
 
@@ -38,6 +39,12 @@ __all__ = ["check_certificate", "outputs_table"]
 
 
 def outputs_table(n: int, m: int, ks: list[int], heads: str) -> tuple[np.ndarray, int]:
+    """See :func:`_outputs_table` (cached; the arrays are read-only)."""
+    return _outputs_table(int(n), int(m), tuple(int(k) for k in ks), str(heads))
+
+
+@functools.lru_cache(maxsize=8)
+def _outputs_table(n: int, m: int, ks: tuple[int, ...], heads: str) -> tuple[np.ndarray, int]:
     """``(values, scale)``: ``values[sigma, t, c] = (left value, right limit) * scale`` of
     ``F_{sigma,t}`` on the level-``n`` cell ``c``, for every ``sigma``, from the definitions.
 
@@ -67,7 +74,9 @@ def outputs_table(n: int, m: int, ks: list[int], heads: str) -> tuple[np.ndarray
             left = 2 * frac - (1 << (n - m))
             out.append(np.stack([sign * left, sign * (left + 2)], axis=-1))
     scale = 1 if heads == "walsh" else 1 << (n - m)
-    return np.stack(out, axis=1), scale
+    values = np.stack(out, axis=1).astype(np.int16)  # |values| <= 2^(n-m) <= 16
+    values.setflags(write=False)
+    return values, scale
 
 
 def _fraction(text: Any) -> Fraction:
@@ -104,14 +113,16 @@ def check_certificate(cert: dict[str, Any]) -> str:
     packing = [int(s) for s in cert["packing"]]
     if not packing or min(packing) < 0 or max(packing) >= rows.shape[0]:
         raise CheckFailed("the packing is empty or leaves the sign patterns")
-    sub = rows[packing]
-    if len(set(packing)) == len(packing) and np.unique(sub, axis=0).shape[0] == len(packing):
+    sub = rows[packing].astype(np.int64)
+    if len({row.tobytes() for row in sub}) == len(packing):
         # distinct rows differ on some level-n cell: if on every cell distinct values are
         # > 2 eps apart, so are any two members (no pairs of members needed)
         blocks = values[packing]
         separated = True
         for c in range(blocks.shape[2]):
-            cell = np.unique(blocks[:, :, c, :].reshape(len(packing), -1), axis=0)
+            block = np.ascontiguousarray(blocks[:, :, c, :].reshape(len(packing), -1))
+            cell = np.array(sorted({row.tobytes(): row for row in block}.values(),
+                                   key=lambda r: r.tobytes()), dtype=np.int64)
             d = np.abs(cell[:, None, :] - cell[None, :, :]).max(axis=2)
             d = d[np.triu_indices(cell.shape[0], 1)]
             if (d * thr.denominator <= thr.numerator).any():

@@ -40,7 +40,13 @@ import numpy as np
 
 from exactmtl.colouring import dsatur, exact_colouring, max_clique
 from exactmtl.construction_tables import MAX_BRUTE_DEPTH, _check_instance, output_table
-from exactmtl.covering import _check_convention, _check_eps, bits_from_count, count_range
+from exactmtl.covering import (
+    _check_convention,
+    _check_eps,
+    _unique_rows,
+    bits_from_count,
+    count_range,
+)
 from exactmtl.errors import InvalidArgument, UndecidedError
 
 __all__ = ["ClassSolver", "ConstructionCertificate", "certify_class", "class_rows",
@@ -157,16 +163,17 @@ class ClassSolver:
         self.task = task
         rows = self.rows
         self.span = int((rows.max(axis=0) - rows.min(axis=0)).max()) if rows.shape[1] else 0
-        _, first, inv = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-        self.distinct_first = np.sort(first)
-        self.distinct_inv = inv.reshape(-1).astype(np.int64)
+        first, inv = _unique_rows(rows)  # in order of first appearance
+        self.distinct_first = first
+        self.distinct_inv = inv.astype(np.int64)
         # per level-n cell: least distance between distinct block values (separation bound)
         cells = 1 << self.n
         tasks = rows.shape[1] // (2 * cells)
         sep = None
         for c in range(cells):
             idx = [t * cells * 2 + c * 2 + r for t in range(tasks) for r in range(2)]
-            sub = np.unique(rows[:, idx], axis=0)
+            block = rows[:, idx]
+            sub = block[_unique_rows(block)[0]]
             if sub.shape[0] > 1:
                 d = _pairwise(sub)
                 v = int(d[np.triu_indices(sub.shape[0], 1)].min())
