@@ -78,6 +78,8 @@ def class_rows(n: int, m: int | None, ks: Any, task: int | None,
             raise InvalidArgument(f"task={task!r} is not a task index; expected None (joint) "
                                   f"or an int in [0, {len(ks) - 1}]")
         vals = vals[:, task:task + 1]
+    if vals.shape[-1] == 1:  # Walsh heads: constant per cell; left value = right limit
+        vals = np.repeat(vals, 2, axis=-1)
     return np.ascontiguousarray(vals.reshape(vals.shape[0], -1)), tab.scale
 
 

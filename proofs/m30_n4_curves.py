@@ -15,11 +15,19 @@ Check       (1) Each curve is recomputed (exactmtl.construction_certify: covers 
             lies in the closed-form bounds (Theorem A below delta_min / 2, Theorem B, 0 for
             eps >= 1), at every breakpoint. (3) separate_bits_report / joint_bits_report at
             n = 4 return exact brute-force values with verified certificates at
-            eps = 1/16, 1/8, 3/16, 1/4, 3/8, 1/2, 3/4.
+            eps = 1/16, 1/8, 3/16, 1/4, 3/8, 1/2, 3/4. (4) Beyond enumeration (n = 5, 2^31
+            sign patterns), exactmtl.construction_cellwise gives, without enumerating, the
+            counts |C| = 2^rank * |M|^(2^m) (rank over GF(2) of the sign forms, |M| distinct
+            magnitude tables of H_(n-m)), a separation and the diameter from the values one
+            level-n cell can take: equal to the enumeration for n <= 3 (n <= 4 with --full) and
+            to Theorem A's counts and delta_min at n = 5 for m = 1..5; hence L exact for
+            eps < delta_min / 2 and L = 0 for eps >= diameter / 2; between them, n = 5 values
+            are Theorem B bounds only.
 Range       default: m = 1, K = {0, 1} and m = 2, K = {0, 1, 2, 3} (joint and every task);
             --full: every family of the tables (m <= 4).
 Falsifier   a cover with one member moved to another cluster; a packing with two members
-            within 2 eps; a golden entry changed; each rejected.
+            within 2 eps; a golden entry changed; a cellwise count with one sign bit too many;
+            each rejected.
 Source      arXiv 2606.16028, main construction §3.7 (docs/main_construction.md)
 Provenance  reference
 """
@@ -29,10 +37,12 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
-from exactmtl.closed_forms import code_length_bounds
+from exactmtl.closed_forms import code_length_bounds, theorem_a
 from exactmtl.coding import bits_reports
 from exactmtl.coding_check import check_certificate
+from exactmtl.construction_cellwise import cellwise_ends
 from exactmtl.construction_certify import solver
+from exactmtl.construction_tables import output_table
 from exactmtl.proofcheck import Claim, expect, expect_equal, progress
 
 CLAIM = Claim("M30", "golden n = 4 code-length curves, certified at every eps")
@@ -183,3 +193,62 @@ def falsify_golden_entry_changed() -> None:
     golden = JOINT[2, (0, 1, 2, 3)].replace("1/4:7", "1/4:6")
     _check_curve(2, (0, 1, 2, 3), None, golden)
 
+
+
+def _families(n: int):
+    for m in range(n + 1):
+        size = 1 << m
+        yield from ((m, ks) for ks in sorted({tuple(range(min(4, size))),
+                                             tuple(range(size - 1, max(-1, size - 5), -1))}))
+
+
+def _check_cellwise_against_enumeration(n: int) -> int:
+    count = 0
+    for m, ks in _families(n):
+        r = cellwise_ends(n, m, ks)
+        tab = output_table(n, m, list(ks))
+        for t in (None, *range(len(ks))):
+            cls = tab.joint() if t is None else tab.marginal(t)
+            got = (r.joint_count, r.diameter) if t is None else (r.task_counts[t],
+                                                                 r.task_diameters[t])
+            expect_equal(got, (cls.size, cls.diameter), "cellwise count / diameter", n=n, m=m,
+                         ks=ks, task=t)
+            sep = r.separation if t is None else r.task_separations[t]
+            if 1 < cls.size <= 2048:  # the bound is attained: it is the minimum distance
+                expect_equal(sep, cls.min_distance, "cellwise separation", n=n, m=m, ks=ks,
+                             task=t)
+            count += 1
+    return count
+
+
+def _check_depth5(r, a) -> None:
+    expect_equal((r.task_counts, r.joint_count), (a.task_counts, a.joint_count),
+                 "cellwise counts differ from Theorem A", m=r.m, ks=r.ks)
+    expect_equal(r.separation, a.delta_min, "cellwise separation != delta_min", m=r.m)
+    below = a.delta_min / 4
+    expect_equal([r.task_length(t, below) for t in range(len(r.ks))], list(a.task_lengths),
+                 "task lengths below delta_min / 2", m=r.m)
+    expect_equal(r.joint_length(below), a.L_joint, "joint length below delta_min / 2", m=r.m)
+
+
+def check_cellwise_beyond_enumeration(full: bool = False) -> dict:
+    enumerated = sum(_check_cellwise_against_enumeration(n) for n in range(1, 5 if full else 4))
+    out = {}
+    for m, ks in _families(5):
+        if m == 0:
+            continue
+        r = cellwise_ends(5, m, ks)
+        _check_depth5(r, theorem_a(5, m, ks))
+        expect_equal(r.joint_length(r.diameter / 2), 0, "eps >= diameter / 2", m=m)
+        out[f"m={m} K={list(ks)}"] = {
+            "exact below": str(r.separation / 2), "L_joint": r.joint_bits,
+            "L_sep": sum(r.task_bits), "zero from": str(r.diameter / 2),
+            "bounds only (Theorem B)": f"[{r.separation / 2}, {r.diameter / 2})"}
+    return {"enumerated classes": enumerated, "n=5": out}
+
+
+def falsify_cellwise_count_one_sign_bit_too_many() -> None:
+    from dataclasses import replace
+
+    r = cellwise_ends(5, 2, (0, 1, 2, 3))
+    _check_depth5(replace(r, joint_count=2 * r.joint_count), theorem_a(5, 2, (0, 1, 2, 3)))
