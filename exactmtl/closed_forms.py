@@ -659,6 +659,8 @@ def coverage(max_brute_n: int = 4) -> list[dict[str, Any]]:
          "how": "certified packing = cover (coding, M25)"},
         {"claim": "Theorem B", "n": "1..3", "route": "brute force",
          "how": "all eps in 2^-6 Z (coding, M25)"},
+        {"claim": "Theorem B", "n": "4", "route": "brute force",
+         "how": "certified L(eps) curves at every eps, every 3.7 family, m <= 4 (M30)"},
         {"claim": "Corollary C", "n": "infinite", "route": "closed form only",
          "how": "Theorem B at n = oo; sympy limit -> T"},
         {"claim": "pure Walsh heads", "n": "1..4", "route": "brute force",
