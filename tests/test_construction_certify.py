@@ -172,3 +172,39 @@ def test_sat_decides_what_the_hand_written_search_cannot():
     assert cert.code_length == 6 and "SAT" in cert.method and bool(cert.verify())
     far = far_graph(cls._dmatrix(), Fr(3, 8), cls.scale)
     assert max(dsatur(far)) + 1 > 64  # the greedy cover alone leaves 6 or 7 bits
+
+
+def test_cellwise_ends_match_enumeration_and_theorem_a():
+    from exactmtl.closed_forms import theorem_a
+    from exactmtl.construction import rho
+    from exactmtl.construction_cellwise import cellwise_ends, sign_rank
+
+    for n in (2, 3):
+        for m, ks in _families(n):
+            r = cellwise_ends(n, m, ks)
+            tab = output_table(n, m, list(ks))
+            assert r.joint_count == tab.joint().size
+            assert r.task_counts == tuple(tab.marginal(t).size for t in range(len(ks)))
+            if tab.joint().size > 1:
+                assert r.separation == tab.joint().min_distance
+            assert r.diameter == tab.joint().diameter
+    for m in range(1, 6):
+        ks = tuple(range(min(4, 1 << m)))
+        a, r = theorem_a(5, m, ks), cellwise_ends(5, m, ks)
+        assert sign_rank(m, ks) == rho(ks)  # rank over GF(2) vs the closed form rho(K)
+        assert (r.joint_bits, r.task_bits, r.separation) == (a.L_joint, a.task_lengths,
+                                                              a.delta_min)
+        assert r.joint_length(a.delta_min / 2) is None or m == 5
+        assert r.joint_length(1) == 0
+
+
+def test_cellwise_separation_is_not_a_guess():
+    """A changed count or separation is caught by the proof's comparison (M30 falsifier)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "proofs"))
+    import m30_n4_curves as m30
+
+    with pytest.raises(CheckFailed):
+        m30.falsify_cellwise_count_one_sign_bit_too_many()
