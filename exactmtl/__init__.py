@@ -46,6 +46,7 @@ from exactmtl.coding import (
     separate_bits,
     separate_bits_report,
 )
+from exactmtl.coding_check import check_certificate
 from exactmtl.construction import (
     all_sigmas,
     compose_features,
@@ -62,6 +63,8 @@ from exactmtl.construction import (
     sign_pattern,
     walsh_head,
 )
+from exactmtl.construction_cellwise import cellwise_ends
+from exactmtl.construction_certify import certify_class
 from exactmtl.construction_networks import (
     StaircaseCosts,
     feature_network,
@@ -225,7 +228,10 @@ __all__ = [
     "UndecidedError",
     "all_sigmas",
     "bit_reverse",
+    "cellwise_ends",
     "certify",
+    "certify_class",
+    "check_certificate",
     "code_length",
     "code_length_bounds",
     "code_length_certificate",

@@ -1,7 +1,10 @@
 """Command line: ``exactmtl check | list | bounds`` (and ``python -m exactmtl``).
 
-``exactmtl check [PATHS] [-k ID] [--full] [--json FILE]`` prints one line per claim (ok, FAIL
-with the failing case, or ERROR), then a summary. Exit codes: 0 every claim holds, 1 a claim
+``exactmtl check [PATHS] [-k ID] [--full] [--json FILE] [--jobs N | --scheduler ADDR]`` prints
+one line per claim (ok, FAIL with the failing case, or ERROR), then a summary. ``--jobs N`` runs
+the claims' independent units on N processes and ``--scheduler tcp://HOST:PORT`` on a Dask
+cluster (:mod:`exactmtl.scheduling`); the verdicts and certificates are the serial run's, and
+Ctrl-C cancels every unit and exits 130 with no report. Exit codes: 0 every claim holds, 1 a claim
 failed or errored (a proof file that cannot be loaded is an ERROR), 2 usage error (unknown
 flag, a path that is not a proof file or folder, ``-k`` matching nothing, an unwritable
 ``--json`` target), 130 interrupted (Ctrl-C), 141 stdout closed (``| head``).
@@ -99,6 +102,9 @@ def _nothing_selected(args: argparse.Namespace) -> str:
 def _cmd_check(args: argparse.Namespace) -> int:
     from exactmtl.proofcheck import broken_result, discover, run_all, select, write_report
 
+    parallel = _parallel_options(args)  # --jobs / --scheduler: refused before any work
+    if isinstance(parallel, int):
+        return parallel
     if args.json is not None:
         problem = _json_target_problem(args.json)
         if problem:
@@ -126,12 +132,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
             where = ", ".join(f"{k}={v}" for k, v in problem.case.items())
             print(f"{'':<{width}}  {problem.kind} {problem.name}: {problem.message}"
                   + (f" [{where}]" if where else ""), flush=True)
+            if problem.status == "ERROR" and problem.traceback:
+                for tb_line in problem.traceback.rstrip().splitlines():
+                    print(f"{'':<{width}}    {tb_line}", flush=True)
 
     results = []
     for b in broken:
         results.append(broken_result(b))
         show(results[-1])
-    results += run_all(proofs, full=args.full, report=status, on_result=show)
+    notes: list[str] = []
+    if parallel is None:
+        results += run_all(proofs, full=args.full, report=status, on_result=show)
+    else:
+        try:
+            run = _run_parallel(proofs, args, parallel, status, show)
+        except KeyboardInterrupt:
+            status.clear()
+            print("exactmtl check: interrupted; every unit cancelled, no report written",
+                  file=sys.stderr)
+            return 130
+        except InvalidArgument as exc:
+            status.clear()
+            print(f"exactmtl check: {exc}", file=sys.stderr)
+            return 2
+        results += run.results
+        notes = run.notes
+        status.clear()
+        print(run.balance_line())
+        for note in notes:
+            print(f"note: {note}")
     status.clear()
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "FAIL", "ERROR")}
     steps = [s for r in results for s in r.steps]
@@ -142,12 +171,45 @@ def _cmd_check(args: argparse.Namespace) -> int:
           f"falsifiers rejected; {'full' if args.full else 'default'} ranges)")
     if args.json:
         try:
-            write_report(results, args.json, full=args.full)
+            write_report(results, args.json, full=args.full, notes=notes)
         except OSError as exc:
             print(f"exactmtl check: cannot write --json {args.json!r}: {exc}", file=sys.stderr)
             return 2
         print(f"report written to {args.json}")
     return 0 if counts["ok"] == len(results) else 1
+
+
+def _parallel_options(args: argparse.Namespace) -> tuple[int, str | None] | int | None:
+    """``(jobs, scheduler)`` for a parallel run, None for the plain serial run, or exit code 2."""
+    from exactmtl.scheduling import parse_jobs
+
+    if args.scheduler is not None:
+        if args.jobs is not None:
+            print("exactmtl check: --jobs and --scheduler exclude each other (the cluster's "
+                  "workers set the parallelism)", file=sys.stderr)
+            return 2
+        if "://" not in args.scheduler and ":" not in args.scheduler:
+            print(f"exactmtl check: --scheduler {args.scheduler!r}: expected an address such "
+                  "as tcp://HOST:PORT", file=sys.stderr)
+            return 2
+        return (1, args.scheduler)
+    if args.jobs is None:
+        return None
+    try:
+        jobs = parse_jobs(args.jobs)
+    except InvalidArgument as exc:
+        print(f"exactmtl check: --{exc}", file=sys.stderr)
+        return 2
+    return (jobs, None)
+
+
+def _run_parallel(proofs, args: argparse.Namespace, parallel: tuple[int, str | None],
+                  status, show):
+    from exactmtl.scheduling import run_parallel
+
+    jobs, scheduler = parallel
+    return run_parallel(proofs, full=args.full, jobs=jobs, scheduler=scheduler, report=status,
+                        on_result=show)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -256,6 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run only claims with this id or glob (repeatable), e.g. -k A3 -k 'M*'")
     check.add_argument("--full", action="store_true", help="run the long ranges")
     check.add_argument("--json", metavar="FILE", help="write a machine-readable report")
+    check.add_argument("-j", "--jobs", metavar="N", default=None,
+                       help="run independent units on N local processes (0 or auto: all cores)")
+    check.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                       help="run the units on a Dask distributed cluster "
+                            "(pip install 'exactmtl[distributed]')")
     check.set_defaults(func=_cmd_check)
 
     lst = sub.add_parser("list", help="list the claims of the proof-check suite")
