@@ -29,6 +29,7 @@ from exactmtl.closed_forms import (
     theorem_a,
     theorem_b_index,
 )
+from exactmtl._validate import as_choice
 from exactmtl.construction import _check_family
 from exactmtl.construction_certify import solver as certify_structured
 from exactmtl.construction_tables import (
@@ -155,6 +156,8 @@ def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
     n, m, ks, heads = _check_instance(n, m, ks, heads)
     e = _ZERO if eps is None else _check_eps(eps)
     conv = _check_convention(convention)
+    if not isinstance(route, str):
+        as_choice(route, "route", ROUTES)
     if route not in ROUTES:
         raise InvalidArgument(f"route={route!r} is not a route; expected one of "
                               f"{', '.join(map(repr, ROUTES))}")

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_exact, as_exact_int
+from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_budget, shown
 from exactmtl.colouring import (
     INT64_SAFE,
     dsatur,
@@ -99,9 +99,11 @@ def _check_eps(eps: Any, name: str = "eps") -> Fraction:
 
 
 def _check_convention(convention: Any) -> str:
+    if not isinstance(convention, str):
+        as_choice(convention, "convention", CONVENTIONS)  # raises the type error
     if convention not in CONVENTIONS:
         raise InvalidArgument(
-            f"convention={convention!r} is not a code-length convention; expected 'N0' "
+            f"convention={shown(convention)} is not a code-length convention; expected 'N0' "
             "(length 0 allowed: one centre) or 'N' (at least one bit)")
     return convention
 
@@ -137,7 +139,8 @@ def _split(functions: Iterable[Any]) -> list[tuple[Piecewise, ...]]:
         raise InvalidArgumentType(
             "functions must be a sequence of Piecewise (or of tuples of Piecewise), not a "
             f"single {type(functions).__name__}")
-    out = [_components(f, i) for i, f in enumerate(functions)]
+    out = [_components(f, i) for i, f in enumerate(as_list(functions, "functions",
+                                                           what="functions"))]
     if not out:
         raise InvalidArgument("functions is empty; expected at least one function")
     width = len(out[0])
@@ -300,6 +303,7 @@ class FiniteClass:
 
     def __init__(self, functions: Iterable[Any]) -> None:
         members = _split(functions)
+        check_budget("members", len(members), "FiniteClass (class size)")
         if all(g.degree <= 1 for comps in members for g in comps):
             table, scale, blocks = _tabulate(members)
             self._init_table(table, scale, members, blocks)
@@ -314,6 +318,8 @@ class FiniteClass:
                 uniq.append(comps)
             index.append(seen[comps])
         n = len(uniq)
+        pieces = max(g.pieces for comps in uniq for g in comps)
+        check_budget("ops", n * n * pieces, "FiniteClass (pairwise distances of general functions)")
         fr = [[_ZERO] * n for _ in range(n)]
         for i in range(n):
             for j in range(i + 1, n):
