@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from exactmtl._validate import as_choice
 from exactmtl.closed_forms import (
     _eps,
     code_length_bounds,
     theorem_a,
     theorem_b_index,
 )
-from exactmtl._validate import as_choice
 from exactmtl.construction import _check_family
 from exactmtl.construction_certify import solver as certify_structured
 from exactmtl.construction_tables import (
