@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from exactmtl._validate import shown
 from exactmtl.colouring import dsatur, exact_colouring, max_clique
 from exactmtl.construction_tables import MAX_BRUTE_DEPTH, _check_instance, output_table
 from exactmtl.covering import (
@@ -75,7 +76,7 @@ def class_rows(n: int, m: int | None, ks: Any, task: int | None,
     vals = tab.values
     if task is not None:
         if not isinstance(task, int) or isinstance(task, bool) or not 0 <= task < len(ks):
-            raise InvalidArgument(f"task={task!r} is not a task index; expected None (joint) "
+            raise InvalidArgument(f"task={shown(task)} is not a task index; expected None (joint) "
                                   f"or an int in [0, {len(ks) - 1}]")
         vals = vals[:, task:task + 1]
     if vals.shape[-1] == 1:  # Walsh heads: constant per cell; left value = right limit
@@ -339,7 +340,7 @@ def solver(n: int, m: int | None, ks: Any, task: int | None,
     n, m, kk, heads = _check_instance(n, m, ks, heads)
     if task is not None and (not isinstance(task, int) or isinstance(task, bool)
                              or not 0 <= task < len(kk)):
-        raise InvalidArgument(f"task={task!r} is not a task index; expected None (joint) "
+        raise InvalidArgument(f"task={shown(task)} is not a task index; expected None (joint) "
                               f"or an int in [0, {len(kk) - 1}]")
     return _solver(n, m, kk, task, heads)
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_budget
+from exactmtl._validate import as_choice, as_exact, as_exact_int, as_list, check_budget, shown
 from exactmtl.colouring import (
     INT64_SAFE,
     dsatur,
@@ -103,7 +103,7 @@ def _check_convention(convention: Any) -> str:
         as_choice(convention, "convention", CONVENTIONS)  # raises the type error
     if convention not in CONVENTIONS:
         raise InvalidArgument(
-            f"convention={convention!r} is not a code-length convention; expected 'N0' "
+            f"convention={shown(convention)} is not a code-length convention; expected 'N0' "
             "(length 0 allowed: one centre) or 'N' (at least one bit)")
     return convention
 
