@@ -97,10 +97,11 @@ def part1(levels: list[int]) -> None:
         af, bf, kf = a / (1 << 10), b / 3, kint / size
         af2, kf2 = a.copy() / (1 << 10), kint.copy() / size
         f_bi = cpu(fl_build_inner, 20)[0]
-        f_eq = cpu(lambda: np.array_equal(kf, kf2) and np.array_equal(af, af2), 20)[0]
-        f_int = cpu(lambda: float(np.dot(np.diff(kf), af * bf)), 20)[0]
-        f_cmp = cpu(lambda: (np.concatenate((kf[:-1] / 2, kf / 2 + 0.5)),
-                             np.concatenate((af, af))), 20)[0]
+        f_eq = cpu(lambda kf=kf, kf2=kf2, af=af, af2=af2: np.array_equal(kf, kf2)
+                   and np.array_equal(af, af2), 20)[0]
+        f_int = cpu(lambda kf=kf, af=af, bf=bf: float(np.dot(np.diff(kf), af * bf)), 20)[0]
+        f_cmp = cpu(lambda kf=kf, af=af: (np.concatenate((kf[:-1] / 2, kf / 2 + 0.5)),
+                                          np.concatenate((af, af))), 20)[0]
         approx = fl_build_inner()
         assert abs(approx - float(exact_ip)) <= 1e-6 * (1 + abs(approx)), "float vs exact"
 

@@ -521,3 +521,92 @@ def equal_arrays(f: Arr, g: Arr) -> bool:
     return (f.closed == g.closed and f.D == g.D and f.M == g.M and len(f.K) == len(g.K)
             and bool(np.array_equal(f.K, g.K)) and bool(np.array_equal(f.A, g.A))
             and bool(np.array_equal(f.B, g.B)) and bool(np.array_equal(f.V, g.V)))
+
+
+# --------------------------------------------------------------------------- composition
+
+def _outer_at(KfM: np.ndarray, f: Arr, Y: np.ndarray, Mg: int) -> np.ndarray:
+    """Values of ``f`` at the points ``Y / (Mg Df)`` (inside its domain), over ``Mf Mg``."""
+    idx = np.searchsorted(KfM, Y, side="right") - 1
+    n = len(f.A)
+    last = idx >= n
+    pidx = np.where(last, n - 1, idx)
+    on = (KfM[idx] == Y) | last
+    lin = add(mul(f.A[pidx], Mg), mul(f.B[pidx], Y))
+    knot = mul(f.V[np.where(last, len(f.V) - 1, idx)], Mg)
+    if lin.dtype == _OBJ or knot.dtype == _OBJ:
+        lin, knot = obj(lin), obj(knot)
+    return np.where(on, knot, lin)
+
+
+def compose(f: Arr, g: Arr) -> Arr | None:
+    """``f ∘ g`` (both of degree <= 1); ``None`` when ``g`` leaves the domain of ``f`` (the
+    caller then raises the exact error through the Fraction path)."""
+    Df, Mg = f.D, g.M
+    KfM = mul(f.K, Mg)
+    if KfM.dtype == _OBJ:
+        KfM = obj(KfM)
+    aM, bM = KfM[0], KfM[-1]
+    Yl = mul(add(g.A, mul(g.B, g.K[:-1])), Df)
+    Yr = mul(add(g.A, mul(g.B, g.K[1:])), Df)
+    Yv = mul(g.V, Df)
+    if any(x.dtype == _OBJ for x in (Yl, Yr, Yv)) or KfM.dtype == _OBJ:
+        Yl, Yr, Yv, KfM = obj(Yl), obj(Yr), obj(Yv), obj(KfM)
+    sloped = g.B != 0
+    lo = np.where(Yl < Yr, Yl, Yr)
+    hi = np.where(Yl < Yr, Yr, Yl)
+    top_ok = (Yv <= bM) if f.closed else (Yv < bM)
+    const_ok = (lo <= bM) if f.closed else (lo < bM)
+    if not (bool(np.all(Yv >= aM)) and bool(np.all(top_ok)) and bool(np.all(lo >= aM))
+            and bool(np.all(hi <= bM)) and bool(np.all(sloped | const_ok))):
+        return None
+    slopes = np.unique(np.abs(g.B[sloped])) if sloped.any() else np.zeros(0, dtype=np.int64)
+    L = math.lcm(*[int(s) for s in slopes.tolist()]) if slopes.size else 1
+    r0 = np.searchsorted(KfM, lo, side="right")
+    r1 = np.searchsorted(KfM, hi, side="left")
+    count = np.where(sloped, r1 - r0, 0)
+    sign = np.where(g.B > 0, 1, -1)
+    first = np.where(sloped, np.where(g.B > 0, r0 - 1, r1 - 1), 0)
+    sub = count + 1
+    ng = len(g.A)
+    piece = np.repeat(np.arange(ng), sub)
+    starts = np.concatenate(([0], np.cumsum(sub)[:-1]))
+    k = np.arange(len(piece)) - starts[piece]
+    fidx = first[piece] + sign[piece] * k
+    cross = k > 0
+    cidx = fidx + (sign[piece] < 0)
+    # knots in the new coordinate u' = Dg Df L x
+    Kin = mul(mul(g.K, Df), L)
+    scale = (L // g.B[piece][cross]) if L < _LIMIT and g.B.dtype != _OBJ else \
+        obj(np.array([L // int(b) for b in g.B[piece][cross].tolist()], dtype=object))
+    Kx = mul(add(KfM[cidx[cross]], mul(g.A[piece][cross], Df), -1), scale)
+    Kfirst = Kin[:-1][piece[~cross]]
+    if Kx.dtype == _OBJ or Kfirst.dtype == _OBJ:
+        Kx, Kfirst = obj(Kx), obj(Kfirst)
+    K = np.empty(len(piece) + 1, dtype=Kx.dtype)
+    K[:-1][cross] = Kx
+    K[:-1][~cross] = Kfirst
+    K[-1] = Kin[-1]
+    # values: at inner knots the outer value there, at crossings the outer knot value
+    Pk = mul(_outer_at(KfM, f, Yv, Mg), L)
+    Vx = mul(mul(f.V[cidx[cross]], Mg), L)
+    Vfirst = Pk[:ng][piece[~cross]]
+    if Vx.dtype == _OBJ or Vfirst.dtype == _OBJ or Pk.dtype == _OBJ:
+        Vx, Vfirst, Pk = obj(Vx), obj(Vfirst), obj(Pk)
+    V = np.empty(len(piece) + (1 if g.closed else 0), dtype=Vx.dtype)
+    V[:len(piece)][cross] = Vx
+    V[:len(piece)][~cross] = Vfirst
+    if g.closed:
+        V[-1] = Pk[-1]
+    # pieces: L (Af Mg + Bf Df Ag) + Bf Bg u' on sloped inner pieces, L f(Ag / Mg) on flat ones
+    fsafe = np.where(sloped[piece], fidx, 0)
+    Ag = g.A[piece]
+    Asl = mul(add(mul(f.A[fsafe], Mg), mul(mul(f.B[fsafe], Df), Ag)), L)
+    Bsl = mul(f.B[fsafe], g.B[piece])
+    Pc = mul(_outer_at(KfM, f, mul(g.A, Df), Mg), L)[piece]
+    if Asl.dtype == _OBJ or Pc.dtype == _OBJ:
+        Asl, Pc = obj(Asl), obj(Pc)
+    sp = sloped[piece]
+    A = np.where(sp, Asl, Pc)
+    B = np.where(sp, Bsl, 0)
+    return make(K, g.D * Df * L, A, B, V, f.M * Mg * L, g.closed)

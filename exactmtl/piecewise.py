@@ -729,6 +729,12 @@ class Piecewise:
                 f"compose needs a piecewise-linear inner function; inner piece {bad} on "
                 f"[{inner._knots[bad]}, {inner._knots[bad + 1]}) has degree "
                 f"{len(inner._polys[bad]) - 1}")
+        if _use_arrays(self, inner):
+            fa, ga = self._as_arr(), inner._as_arr()
+            if fa is not None and ga is not None:
+                out = _ic.compose(fa, ga)
+                if out is not None:
+                    return Piecewise._from_arr(out)
         a, b = self.domain
         fk, fp = self._knots, self._polys
         end = "]" if self._closed else ")"

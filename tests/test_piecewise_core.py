@@ -232,3 +232,67 @@ def test_large_functions_use_arrays_by_default(fg):
     """Above the size threshold the default path is the array path; results agree."""
     (fn, fo), (gn, go) = both(fg[0]), both(fg[1])
     assert same(fn + gn, fo + go)
+
+
+# --------------------------------------------------------------------------- composition
+
+UNIT = st.one_of(st.sampled_from([F(0), F(1), F(1, 2)]),
+                 st.builds(F, st.integers(0, 2**64), st.just(2**64)),
+                 st.fractions(min_value=0, max_value=1, max_denominator=40))
+
+
+@st.composite
+def into(draw, target, inner_domain):
+    """A piecewise-linear map on ``inner_domain`` with values in ``target`` (ends included)."""
+    a, b = target
+    lo, hi = inner_domain
+    n = draw(st.integers(1, 6))
+    den = draw(st.sampled_from([4, 6, 2**63]))
+    cuts = draw(st.lists(st.integers(1, den - 1), max_size=n - 1, unique=True))
+    knots = [lo, *sorted(lo + (hi - lo) * F(c, den) for c in cuts), hi]
+    polys = []
+    for i in range(len(knots) - 1):
+        y0, y1 = draw(UNIT), draw(UNIT) if draw(st.booleans()) else None
+        y0 = a + (b - a) * y0
+        y1 = y0 if y1 is None else a + (b - a) * y1
+        u, v = knots[i], knots[i + 1]
+        slope = (y1 - y0) / (v - u)
+        polys.append((y0 - slope * u, slope))
+    closed = draw(st.booleans())
+    values = [None if draw(st.booleans()) else a + (b - a) * draw(UNIT)
+              for _ in range(len(knots) - (0 if closed else 1))]
+    return knots, polys, values, closed
+
+
+def _outcome(fn):
+    try:
+        return ("ok", fn())
+    except InvalidArgument as exc:
+        return ("error", str(exc))
+
+
+@given(data=st.data())
+@example(data=None)
+def test_compose_matches_oracle(data):
+    if data is None:  # the sawtooth of the benchmark composed with a 2^12-piece step function
+        rng = np.random.default_rng(1)
+        outer = Piecewise.from_arrays(np.arange(4097), rng.integers(-9, 9, 4096),
+                                      knot_denominator=4096)
+        saw = Piecewise.linear([F(1, 2)], [(0, 2), (-1, 2)])
+        got = outer.compose(saw)
+        ref = old.Piecewise(outer.knots, outer.polys, outer.values).compose(
+            old.Piecewise(saw.knots, saw.polys, saw.values))
+        assert same(got, ref)
+        return
+    dom = data.draw(DOMAINS)
+    fn, fo = both(data.draw(raw(dom)))
+    inner_dom = data.draw(DOMAINS)
+    gn, go = both(data.draw(into(dom, inner_dom)))
+    with arrays_forced():
+        got = _outcome(lambda: fn.compose(gn))
+    ref = _outcome(lambda: fo.compose(go))
+    assert got[0] == ref[0], (got, ref)
+    if got[0] == "ok":
+        assert same(got[1], ref[1])
+    else:
+        assert got[1] == ref[1]
