@@ -398,6 +398,20 @@ class Merged:
     closed: bool
 
 
+def _union_index(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sorted union ``u`` of two sorted arrays, and for each ``u[j]`` the index of the last
+    entry of ``a`` (of ``b``) that is ``<= u[j]``: one stable sort of two runs (a linear merge).
+    """
+    c = np.concatenate((a, b))
+    order = np.argsort(c, kind="stable")
+    cs = c[order]
+    from_a = order < len(a)
+    ia = np.cumsum(from_a) - 1
+    ib = np.cumsum(~from_a) - 1
+    last = np.concatenate((cs[1:] != cs[:-1], [True]))
+    return cs[last], ia[last], ib[last]
+
+
 def merge(f: Arr, g: Arr, values: bool = True) -> Merged:
     D = math.lcm(f.D, g.D)
     fK, fA, fB, fV, fM = _rescale_D(f, D // f.D)
@@ -407,24 +421,15 @@ def merge(f: Arr, g: Arr, values: bool = True) -> Merged:
     same = len(fK) == len(gK) and bool(np.array_equal(fK, gK))
     closed = f.closed and g.closed
     if same:
-        K = fK
-        fi = gi = None
-    else:
-        K = np.union1d(fK, gK)
+        if values:
+            fV = fV[:len(fK)] if closed else fV[:len(fK) - 1]
+            gV = gV[:len(fK)] if closed else gV[:len(fK) - 1]
+        return Merged(fK, D, fA, fB, fV, fM, gA, gB, gV, gM, closed)
+    K, fi, gi = _union_index(fK, gK)
+    fi, gi = fi[:-1], gi[:-1]  # the piece of f, g that each union piece lies in
     if not values:
-        if same:
-            return Merged(K, D, fA, fB, fV, fM, gA, gB, gV, gM, closed)
-        lefts = K[:-1]
-        fi = np.searchsorted(fK, lefts, side="right") - 1
-        gi = np.searchsorted(gK, lefts, side="right") - 1
         return Merged(K, D, fA[fi], fB[fi], fV, fM, gA[gi], gB[gi], gV, gM, closed)
-    if same:
-        fVv = fV[:len(K)] if closed else fV[:len(K) - 1]
-        gVv = gV[:len(K)] if closed else gV[:len(K) - 1]
-        return Merged(K, D, fA, fB, fVv, fM, gA, gB, gVv, gM, closed)
     lefts = K[:-1]
-    fi = np.searchsorted(fK, lefts, side="right") - 1
-    gi = np.searchsorted(gK, lefts, side="right") - 1
     fVv = _at(fK, fi, lefts, fA, fB, fV)
     gVv = _at(gK, gi, lefts, gA, gB, gV)
     if closed:
