@@ -565,8 +565,12 @@ def compose(f: Arr, g: Arr) -> Arr | None:
     if not (bool(np.all(Yv >= aM)) and bool(np.all(top_ok)) and bool(np.all(lo >= aM))
             and bool(np.all(hi <= bM)) and bool(np.all(sloped | const_ok))):
         return None
-    slopes = np.unique(np.abs(g.B[sloped])) if sloped.any() else np.zeros(0, dtype=np.int64)
-    L = math.lcm(*[int(s) for s in slopes.tolist()]) if slopes.size else 1
+    L = 1
+    if sloped.any():
+        mags = np.abs(g.B[sloped])
+        L = int(mags[0])
+        if not bool(np.all(mags == mags[0])):
+            L = math.lcm(*[int(s) for s in np.unique(mags).tolist()])
     r0 = np.searchsorted(KfM, lo, side="right")
     r1 = np.searchsorted(KfM, hi, side="left")
     count = np.where(sloped, r1 - r0, 0)

@@ -27,7 +27,16 @@ import numpy as np
 from exactmtl import _intcore
 from exactmtl._validate import check_index, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
-from exactmtl.piecewise import Piecewise, _bulk, equal, inner, integrate, sup_norm
+from exactmtl.piecewise import (
+    _ARRAY_MIN_PIECES,
+    Piecewise,
+    _bulk,
+    _grid_knots,
+    equal,
+    inner,
+    integrate,
+    sup_norm,
+)
 
 _Z = Fraction(0)
 _ONE = Fraction(1)
@@ -211,6 +220,10 @@ def sawtooth(k: int) -> Piecewise:
     """
     k = check_level(k, "k")
     size = 1 << k
+    if size < _ARRAY_MIN_PIECES:
+        slope = Fraction(size)
+        pieces = [(Fraction(-c), slope) for c in range(size)]
+        return Piecewise._make(_grid_knots(k), pieces, (_Z,) * size, False)
     # in u = 2^k x: S_k = u - c on cell c, value 0 at each knot (integer form, no Fractions)
     cells = np.arange(size, dtype=np.int64)
     arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, -cells,
@@ -242,6 +255,12 @@ def triangle(k: int) -> Piecewise:
     if k == 0:
         return Piecewise.identity(closed=True)
     size = 1 << k
+    if size < _ARRAY_MIN_PIECES:
+        up, down = Fraction(size), Fraction(-size)
+        pieces = [(Fraction(-c), up) if c % 2 == 0 else (Fraction(c + 1), down)
+                  for c in range(size)]
+        values = (_Z, _ONE) * (size // 2) + (_Z,)  # T^k(c 2^-k) = c mod 2
+        return Piecewise._make(_grid_knots(k), pieces, values, True)
     # in u = 2^k x: u - c on even cells, c + 1 - u on odd ones; T^k(c 2^-k) = c mod 2
     cells = np.arange(size, dtype=np.int64)
     odd = cells & 1

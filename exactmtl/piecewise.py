@@ -537,10 +537,13 @@ class Piecewise:
         """Exact value at the exact number ``x``."""
         xf = as_exact(x, "x")
         if self._fk is None:
-            a, b = self.domain
-            if not (a <= xf < b or (self._closed and xf == b)):
-                self._locate(xf)  # raises the domain error
-            return _ic.value_at(self._arr, xf.numerator, xf.denominator)
+            arr = self._arr
+            if arr.pieces > _POINT_MATERIALIZE:
+                p, q = xf.numerator, xf.denominator
+                lo, hi = int(arr.K[0]) * q, int(arr.K[-1]) * q
+                if not (lo <= p * arr.D < hi or (self._closed and p * arr.D == hi)):
+                    self._locate(xf)  # raises the domain error
+                return _ic.value_at(arr, p, q)
         i, at_knot = self._locate(xf)
         if at_knot:
             return self._values[i]
@@ -1047,19 +1050,20 @@ def inner(f: Any, g: Any) -> Any:
     return integrate(f * g)
 
 
-# Functions with at least this many pieces (together) take the integer-array path even when
-# they are held as Fractions; smaller ones stay on the Fraction path (less fixed overhead).
-# Results of the array path stay in integer form. Tests set this to 0 to force the array path.
+# Operations on functions with at least this many pieces (together) take the integer-array
+# path, whichever form the functions are held in; smaller ones take the Fraction path (less
+# fixed overhead). Results of the array path stay in integer form. Tests set this to 0 to force
+# the array path.
 _ARRAY_MIN_PIECES = 48
 
 
+# Point evaluation of a function held as integers with at most this many pieces first makes
+# its Fractions once (bisection on them is cheaper per call than a numpy search).
+_POINT_MATERIALIZE = 256
+
+
 def _use_arrays(*fs: Piecewise) -> bool:
-    n = 0
-    for f in fs:
-        if f._arr is not None:
-            return True
-        n += len(f._fp)
-    return n >= _ARRAY_MIN_PIECES
+    return sum(f.pieces for f in fs) >= _ARRAY_MIN_PIECES
 
 
 def l2_norm_squared(f: Any) -> Any:

@@ -116,8 +116,10 @@ def test_point_values(data):
     t = data.draw(st.fractions(min_value=a, max_value=b, max_denominator=2**66))
     if t < b or o.closed:
         pts.append(t)
+    arr = n._arr
     for x in pts:
         assert n(x) == o(x)
+        assert new_mod._ic.value_at(arr, x.numerator, x.denominator) == o(x)
     assert n.range_bounds() == o.range_bounds()
 
 
