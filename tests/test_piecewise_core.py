@@ -298,3 +298,55 @@ def test_compose_matches_oracle(data):
         assert same(got[1], ref[1])
     else:
         assert got[1] == ref[1]
+
+
+# --------------------------------------------------------------------------- integer-form producers
+
+def _old_triangle(k: int):
+    size = 1 << k
+    knots = [F(c, size) for c in range(size + 1)]
+    polys = [(F(-c), F(size)) if c % 2 == 0 else (F(c + 1), F(-size)) for c in range(size)]
+    values = [F(c % 2) for c in range(size + 1)]
+    return old.Piecewise(knots, polys, values, closed=True)
+
+
+@pytest.mark.parametrize("k", [1, 5, 6, 9])
+def test_triangle_and_sawtooth_match_fraction_construction(k):
+    from exactmtl import sawtooth, triangle
+
+    size = 1 << k
+    assert same(triangle(k), _old_triangle(k))
+    saw = old.Piecewise([F(c, size) for c in range(size + 1)],
+                        [(F(-c), F(size)) for c in range(size)])
+    assert same(sawtooth(k), saw)
+
+
+@pytest.mark.parametrize("k", [2, 7, 10])
+def test_compiled_network_outputs_match_oracle(k):
+    """The integer-form outputs of compile() against the oracle's composition of tent maps."""
+    from exactmtl import telgarsky_network
+
+    out = telgarsky_network(k).compile().outputs[0]
+    assert out._arr is not None
+    tent = old.Piecewise([F(0), F(1, 2), F(1)], [(0, 2), (2, -2)], closed=True)
+    ref = old.Piecewise.identity(closed=True)
+    for _ in range(k):
+        ref = tent.compose(ref)
+    assert same(out, ref)
+    wrong = _old_triangle(k)
+    wrong = old.Piecewise(wrong.knots, wrong.polys, [*wrong.values[:-1], F(1, 2)], closed=True)
+    assert not same(out, wrong)
+    assert old.equal(ref, wrong).exceptions == frozenset({F(1)})
+
+
+@given(level=st.integers(0, 8), data=st.data())
+def test_grid_to_piecewise_matches_step(level, data):
+    from exactmtl.grid import GridFunction
+
+    size = 1 << level
+    nums = data.draw(st.lists(NUMS, min_size=size, max_size=size))
+    exp = data.draw(st.integers(0, 70))
+    f = GridFunction(level, nums, exponent=exp).to_piecewise()
+    ref = old.Piecewise.step([F(c, size) for c in range(1, size)],
+                             [F(v, 2**exp) for v in nums])
+    assert same(f, ref)
