@@ -199,7 +199,12 @@ def main() -> None:
     parser.add_argument("--deep", action="store_true", help="also depth 24 (child process)")
     parser.add_argument("--deeper", action="store_true", help="also depth 26 (child process)")
     parser.add_argument("--check", action="store_true", help="also time `exactmtl check`")
+    parser.add_argument("--only-deep", type=int, metavar="K",
+                        help="run only the child-process Telgarsky check at depth K")
     args = parser.parse_args()
+    if args.only_deep is not None:
+        deep([args.only_deep])
+        return
     print(f"# python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()}, exactmtl from {os.path.dirname(exactmtl.__file__)}, "
           f"integer-array core: {NEW}")

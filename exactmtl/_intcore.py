@@ -145,9 +145,14 @@ def total(a: np.ndarray) -> int:
 
 def gcd_all(a: np.ndarray, start: int = 0) -> int:
     """``gcd(start, *a)`` as a Python int."""
-    if a.size == 0:
+    if a.size == 0 or start == 1:
         return start
     if a.dtype != _OBJ:
+        if start and not start & (start - 1):  # a power of two: the lowest set bit of an OR
+            low = int(np.bitwise_or.reduce(a)) | start
+            return low & -low
+        if 0 < start < _LIMIT:  # gcd(start, a) = gcd(start, a mod start): small numbers
+            return math.gcd(start, int(np.gcd.reduce(a % start)))
         return math.gcd(start, int(np.gcd.reduce(a)))
     return math.gcd(start, *a.tolist())
 
@@ -406,8 +411,9 @@ def _union_index(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     order = np.argsort(c, kind="stable")
     cs = c[order]
     from_a = order < len(a)
-    ia = np.cumsum(from_a) - 1
-    ib = np.cumsum(~from_a) - 1
+    kind = np.int32 if len(c) < 1 << 31 else np.int64
+    ia = np.cumsum(from_a, dtype=kind) - 1
+    ib = np.arange(len(c), dtype=kind) - ia - 1  # entries of b among the first j + 1, minus 1
     last = np.concatenate((cs[1:] != cs[:-1], [True]))
     return cs[last], ia[last], ib[last]
 

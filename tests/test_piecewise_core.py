@@ -350,3 +350,14 @@ def test_grid_to_piecewise_matches_step(level, data):
     ref = old.Piecewise.step([F(c, size) for c in range(1, size)],
                              [F(v, 2**exp) for v in nums])
     assert same(f, ref)
+
+
+@given(xs=st.lists(st.one_of(st.integers(-(2**62) + 1, 2**62 - 1), st.sampled_from(BIG)),
+                   min_size=1, max_size=20),
+       start=st.one_of(st.integers(0, 50), st.sampled_from([2**k for k in (0, 1, 10, 62, 64)])))
+def test_gcd_all(xs, start):
+    import math
+
+    from exactmtl import _intcore
+
+    assert _intcore.gcd_all(_intcore.ints(xs), start) == math.gcd(start, *xs)
