@@ -190,9 +190,8 @@ def int_array(a: Any, name: str) -> np.ndarray:
         return ints([as_exact_int(v, f"{name}[{i}]") for i, v in enumerate(arr.tolist())])
     if kind == "b":
         raise InvalidArgumentType(f"{name} is a bool array; expected integers")
-    bad = arr.flat[0] if arr.size else None
-    if kind in "fc":
-        as_exact_int(float(bad.real) if kind == "c" else bad, f"{name}[0]")  # raises
+    if kind == "f" and arr.size:
+        as_exact_int(arr.flat[0], f"{name}[0]")  # raises InexactInputError with the hint
     raise InvalidArgumentType(f"{name} has dtype {arr.dtype}; expected integers (int64 or "
                               "Python ints)")
 
@@ -525,6 +524,13 @@ def value_at(f: Arr, p: int, q: int) -> Fraction:
     if i == len(f.A) or int(K[i]) * q == p * f.D:
         return Fraction(int(f.V[i]), f.M)
     return Fraction(int(f.A[i]) * q + int(f.B[i]) * p * f.D, f.M * q)
+
+
+def same_pieces(f: Arr, g: Arr) -> bool:
+    """Same knots and pieces over the same denominators (point values may differ)."""
+    return (f.D == g.D and f.M == g.M and len(f.K) == len(g.K)
+            and bool(np.array_equal(f.K, g.K)) and bool(np.array_equal(f.A, g.A))
+            and bool(np.array_equal(f.B, g.B)))
 
 
 def equal_arrays(f: Arr, g: Arr) -> bool:

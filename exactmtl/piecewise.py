@@ -1198,6 +1198,11 @@ def equal(f: Any, g: Any) -> Equality:
     if _use_arrays(f, g):
         fa, ga = f._as_arr(), g._as_arr()
         if fa is not None and ga is not None:
+            if _ic.same_pieces(fa, ga):  # canonical forms: only point values may differ
+                n = len(fa.A) + (1 if fa.closed and ga.closed else 0)
+                where = np.nonzero(fa.V[:n] != ga.V[:n])[0]
+                exc = frozenset(_ic.fractions(fa.K[where], fa.D))
+                return Equality("except_finite" if exc else "everywhere", f.domain, exc)
             return _equal_arrays(f, g, _ic.binary(fa, ga, "sub"))
     if f._knots == g._knots and f._polys == g._polys:  # canonical forms: only values may differ
         n = len(f._polys)
