@@ -510,6 +510,15 @@ def int_sup_abs(f: Arr) -> Fraction:
     return Fraction(max(cands), f.M)
 
 
+def int_range(f: Arr) -> tuple[int, int]:
+    """(inf, sup) numerators over ``M``: point values and both one-sided limits of each piece."""
+    left = add(f.A, mul(f.B, f.K[:-1]))
+    right = add(f.A, mul(f.B, f.K[1:]))
+    los = [int(x.min()) for x in (f.V, left, right) if x.size]
+    his = [int(x.max()) for x in (f.V, left, right) if x.size]
+    return min(los), max(his)
+
+
 def value_at(f: Arr, p: int, q: int) -> Fraction:
     """The value at ``x = p / q`` (``q > 0``, inside the domain)."""
     # piece: the last knot K[i] with K[i] / D <= p / q, i.e. K[i] <= floor(p D / q)

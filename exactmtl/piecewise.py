@@ -821,13 +821,23 @@ class Piecewise(SympyDisplay):
     def range_bounds(self) -> tuple[Fraction, Fraction]:
         """Exact (inf, sup) over the domain of a piecewise-linear function.
 
+        Point values and both one-sided limits of every piece count (the extremes need not be
+        attained on a half-open piece).
+
         >>> Piecewise.linear([], [(1, -2)]).range_bounds()
         (Fraction(-1, 1), Fraction(1, 1))
+        >>> Piecewise([0, 1], [(0, 10)], values=[10]).range_bounds()   # 10x, but 10 at x = 0
+        (Fraction(0, 1), Fraction(10, 1))
         """
         if self.degree > 1:
             raise InvalidArgument("range_bounds needs degree <= 1 pieces; use sup_norm")
+        if self._fk is None or _use_arrays(self):
+            arr = self._as_arr()
+            lo, hi = _ic.int_range(arr)
+            return Fraction(lo, arr.M), Fraction(hi, arr.M)
         cands = list(self._values)
-        for i, p in enumerate(self._polys):
+        for i, p in enumerate(self._polys):  # both one-sided limits: point values may be isolated
+            cands.append(_peval(p, self._knots[i]))
             cands.append(_peval(p, self._knots[i + 1]))
         return min(cands), max(cands)
 

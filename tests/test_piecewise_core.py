@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from exactmtl import InvalidArgument, Piecewise, equal, inner, integrate, sup_norm
+from exactmtl import InvalidArgument, Piecewise, equal, heaviside, inner, integrate, sup_norm
 from exactmtl import piecewise as new_mod
 
 BIG = [2**31, 2**53 + 1, 2**61 - 1, 2**62 - 1, 2**62, 2**62 + 1, 2**63 - 1, 2**63, 2**64 + 3]
@@ -120,7 +120,24 @@ def test_point_values(data):
     for x in pts:
         assert n(x) == o(x)
         assert new_mod._ic.value_at(arr, x.numerator, x.denominator) == o(x)
-    assert n.range_bounds() == o.range_bounds()
+    limits = [*o.values]
+    for i, p in enumerate(o.polys):
+        limits += [old._peval(p, o.knots[i]), old._peval(p, o.knots[i + 1])]
+    if o.degree <= 1:
+        assert n.range_bounds() == (min(limits), max(limits))
+        with arrays_forced():
+            assert Piecewise(o.knots, o.polys, o.values, closed=o.closed).range_bounds() == (
+                min(limits), max(limits))
+
+
+def test_range_bounds_counts_one_sided_limits():
+    """The Fraction code before the integer core missed the right limit at a knot with an
+    isolated value, so heaviside(f - 5) of this f failed with a domain error."""
+    f = Piecewise([0, 1], [(0, 10)], values=[10])
+    assert f.range_bounds() == (0, 10)
+    assert old.Piecewise([0, 1], [(0, 10)], values=[10]).range_bounds() == (10, 10)  # the bug
+    h = heaviside(f - 5)
+    assert h(0) == 1 and h(F(1, 4)) == 0 and h(F(1, 2)) == 1
 
 
 # --------------------------------------------------------------------------- algebra
