@@ -378,3 +378,20 @@ def test_gcd_all(xs, start):
     from exactmtl import _intcore
 
     assert _intcore.gcd_all(_intcore.ints(xs), start) == math.gcd(start, *xs)
+
+
+@given(data=st.data())
+def test_materialised_methods_match_oracle(data):
+    """Methods that read the Fractions of a function held in integer form."""
+    dom = data.draw(DOMAINS)
+    n, o = both(data.draw(raw(dom)))
+    assert n.exceptional_points() == o.exceptional_points()
+    assert n.is_right_continuous() == o.is_right_continuous()
+    a, b = dom
+    mid = (a + b) / 2
+    assert n.limit(mid, "left") == o.limit(mid, "left")
+    assert n.limit(mid, "right") == o.limit(mid, "right")
+    assert same(n.restrict(a, mid), o.restrict(a, mid))
+    assert repr(n) == repr(o)
+    if n.pieces <= 3:
+        assert n.to_sympy(form="heaviside") == o.to_sympy(form="heaviside")
