@@ -76,6 +76,7 @@ from exactmtl.errors import (
     InvalidArgument,
     InvalidArgumentType,
     MissingDependency,
+    ResourceLimitError,
     UndecidedError,
 )
 from exactmtl.grid import (
@@ -213,6 +214,7 @@ __all__ = [
     "NetworkSize",
     "OrthogonalityVerdict",
     "PiecewiseFunction",
+    "ResourceLimitError",
     "Sandwich",
     "ScaledPiecewise",
     "ScreenResult",
