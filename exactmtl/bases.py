@@ -22,6 +22,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
+from exactmtl import _intcore
 from exactmtl._validate import (
     as_bool,
     as_choice,
@@ -35,7 +38,16 @@ from exactmtl._validate import (
     check_power_budget,
 )
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
-from exactmtl.piecewise import Piecewise, _bulk, _grid_knots, equal, inner, integrate, sup_norm
+from exactmtl.piecewise import (
+    _ARRAY_MIN_PIECES,
+    Piecewise,
+    _bulk,
+    _grid_knots,
+    equal,
+    inner,
+    integrate,
+    sup_norm,
+)
 from exactmtl.printing import SympyDisplay
 from exactmtl.sympy_io import as_piecewise
 
@@ -224,9 +236,16 @@ def sawtooth(k: int) -> Piecewise:
     """
     k = check_level_budget(k, "k", "sawtooth")
     size = 1 << k
-    slope = Fraction(size)
-    pieces = [(Fraction(-c), slope) for c in range(size)]
-    return Piecewise._make(_grid_knots(k), pieces, (_Z,) * size, False)
+    if size < _ARRAY_MIN_PIECES:
+        slope = Fraction(size)
+        pieces = [(Fraction(-c), slope) for c in range(size)]
+        return Piecewise._make(_grid_knots(k), pieces, (_Z,) * size, False)
+    # in u = 2^k x: S_k = u - c on cell c, value 0 at each knot (integer form, no Fractions)
+    cells = np.arange(size, dtype=np.int64)
+    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, -cells,
+                        np.ones(size, dtype=np.int64), np.zeros(size, dtype=np.int64), 1, False,
+                        merge=False)
+    return Piecewise._from_arr(arr)
 
 
 def tent() -> Piecewise:
@@ -252,10 +271,19 @@ def triangle(k: int) -> Piecewise:
     if k == 0:
         return Piecewise.identity(closed=True)
     size = 1 << k
-    up, down = Fraction(size), Fraction(-size)
-    pieces = [(Fraction(-c), up) if c % 2 == 0 else (Fraction(c + 1), down) for c in range(size)]
-    values = (_Z, _ONE) * (size // 2) + (_Z,)  # T^k(c 2^-k) = c mod 2
-    return Piecewise._make(_grid_knots(k), pieces, values, True)
+    if size < _ARRAY_MIN_PIECES:
+        up, down = Fraction(size), Fraction(-size)
+        pieces = [(Fraction(-c), up) if c % 2 == 0 else (Fraction(c + 1), down)
+                  for c in range(size)]
+        values = (_Z, _ONE) * (size // 2) + (_Z,)  # T^k(c 2^-k) = c mod 2
+        return Piecewise._make(_grid_knots(k), pieces, values, True)
+    # in u = 2^k x: u - c on even cells, c + 1 - u on odd ones; T^k(c 2^-k) = c mod 2
+    cells = np.arange(size, dtype=np.int64)
+    odd = cells & 1
+    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, np.where(odd, cells + 1, -cells),
+                        1 - 2 * odd, np.arange(size + 1, dtype=np.int64) & 1, 1, True,
+                        merge=False)
+    return Piecewise._from_arr(arr)
 
 
 # --------------------------------------------------------------------------- scaled

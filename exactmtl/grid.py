@@ -380,12 +380,10 @@ class GridFunction:
         (Fraction(1, 2),)
         """
         num = self._num
-        change = np.nonzero(num[1:] != num[:-1])[0] + 1
-        starts = [0, *change.tolist()]
         size = 1 << self._level
-        breaks = [Fraction(s, size) for s in starts[1:]]
-        den = 1 << self._exp
-        return Piecewise.step(breaks, [Fraction(int(num[s]), den) for s in starts])
+        # integer form: knots c / 2^level, values num / 2^exponent (merged by the core)
+        return Piecewise.from_arrays(np.arange(size + 1, dtype=np.int64), num,
+                                     knot_denominator=size, value_denominator=1 << self._exp)
 
     # ----------------------------------------------------------------- algebra
     def _align(self, other: GridFunction) -> tuple[int, np.ndarray, np.ndarray]:

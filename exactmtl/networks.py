@@ -1112,33 +1112,29 @@ def _fractions(num: np.ndarray, den: int) -> list[Fraction]:
 
 
 def _outputs(st: _State, closed: bool) -> tuple[list[Piecewise], int]:
-    """One canonical Piecewise per neuron of the final state, and the joint region count."""
+    """One canonical Piecewise per neuron of the final state, and the joint region count.
+
+    The results are held in the integer form of ``exactmtl._intcore`` (knots ``T / D``, piece
+    ``(c0 D + c1 u) f / E`` in ``u = D x`` with ``f = E / (C D)``, values ``P / E``): no
+    ``Fraction`` per piece is made until one is asked for.
+    """
+    from exactmtl import _intcore
+
     width = st.c0.shape[1]
     keeps = [_canonical_mask(st, np.array([j])) for j in range(width)]
     union = np.logical_or.reduce(keeps) if width > 1 else keeps[0]
-    uidx = np.nonzero(union)[0]
-    all_knots = _fractions(st.T[uidx], st.D)
-    where = np.cumsum(union) - 1  # position of a kept knot in all_knots
+    f = st.E // (st.C * st.D)
     outs = []
-    for j, keep in enumerate(keeps):
+    for keep in keeps:
         idx = np.nonzero(keep)[0]
-        knots = all_knots if len(idx) == len(uidx) else [all_knots[i]
-                                                         for i in where[idx].tolist()]
         pieces = idx[:-1]
-        c0n, c1n = st.c0[pieces, j], st.c1[pieces, j]
-        c0 = _fractions(c0n, st.C)
-        c1 = _fractions(c1n, st.C)
-        if bool(np.all(c1n != 0)):
-            polys = list(zip(c0, c1))
-        else:
-            nz1 = (c1n != 0).tolist()
-            nz0 = (c0n != 0).tolist()
-            polys = [(a, s) if f1 else (a,) if f0 else ()
-                     for a, s, f0, f1 in zip(c0, c1, nz0, nz1)]
+        j = len(outs)
+        A = _lin((st.c0[pieces, j], st.D * f))
+        B = _lin((st.c1[pieces, j], f))
         vidx = idx if closed else idx[:-1]
-        values = _fractions(st.P[vidx, j], st.E)
-        outs.append(_trusted_piecewise(knots, polys, values, closed))
-    return outs, len(uidx) - 1
+        arr = _intcore.make(st.T[idx], st.D, A, B, st.P[vidx, j], st.E, closed)
+        outs.append(Piecewise._from_arr(arr))
+    return outs, int(np.count_nonzero(union)) - 1
 
 
 def _trusted_piecewise(knots: list[Fraction], polys: list[tuple], values: list[Fraction],

@@ -24,12 +24,14 @@ import bisect
 import functools
 import gc
 import math
-import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
+from exactmtl import _intcore as _ic
 from exactmtl._validate import as_bool, as_exact, as_exact_int, as_list, check_budget, shown
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.printing import SympyDisplay
@@ -175,7 +177,7 @@ class Piecewise(SympyDisplay):
     (Fraction(1, 2),)
     """
 
-    __slots__ = ("_closed", "_hash", "_knots", "_polys", "_steps", "_values")
+    __slots__ = ("_arr", "_closed", "_fk", "_fp", "_fv", "_hash")
 
     def __init__(self, knots: Sequence[Any], polys: Sequence[Sequence[Any]],
                  values: Sequence[Any] | None = None, closed: bool = False) -> None:
@@ -236,31 +238,51 @@ class Piecewise(SympyDisplay):
         return cls._make(knots, pieces, vals, closed)
 
     def _set(self, knots, polys, values, closed) -> None:
-        self._knots = knots
-        self._polys = polys
-        self._values = values
+        self._fk = knots
+        self._fp = polys
+        self._fv = values
         self._closed = closed
         self._hash = None
-        self._steps = None  # cached integer form of a step function (see _step_ints)
+        self._arr = None  # the integer-array form (exactmtl._intcore), made on demand
 
-    def _step_ints(self) -> tuple:
-        """Integer form of a step function, cached (the object is immutable).
+    @classmethod
+    def _from_arr(cls, arr: _ic.Arr, fractions: tuple | None = None) -> Piecewise:
+        """A Piecewise held by its canonical integer form (Fractions made only on demand)."""
+        obj = cls.__new__(cls)
+        obj._fk, obj._fp, obj._fv = fractions if fractions is not None else (None, None, None)
+        obj._closed = arr.closed
+        obj._hash = None
+        obj._arr = arr
+        return obj
 
-        ``(knots, kden, values, vden, value_bits, knots64, values64)``: ``knots[i] / kden`` and
-        ``values[i] / vden`` exactly; ``value_bits`` bounds ``|values|``; the last two are int64
-        numpy copies when every entry fits (else ``None``).
-        """
-        if self._steps is None:
-            import numpy as np
+    def _materialize(self) -> None:
+        self._fk, self._fp, self._fv = _ic.to_fractions(self._arr)
 
-            ks, kden = _scaled_ints(self._knots)
-            vs, vden = _scaled_ints([p[0] if p else _ZERO for p in self._polys])
-            vbits = max(map(abs, vs)).bit_length()
-            kbits = max(abs(ks[0]), abs(ks[-1])).bit_length()
-            k64 = np.array(ks, dtype=np.int64) if kbits < 63 else None
-            v64 = np.array(vs, dtype=np.int64) if vbits < 63 else None
-            self._steps = (ks, kden, vs, vden, vbits, k64, v64)
-        return self._steps
+    @property
+    def _knots(self) -> tuple[Fraction, ...]:
+        if self._fk is None:
+            self._materialize()
+        return self._fk
+
+    @property
+    def _polys(self) -> tuple[Poly, ...]:
+        if self._fp is None:
+            self._materialize()
+        return self._fp
+
+    @property
+    def _values(self) -> tuple[Fraction, ...]:
+        if self._fv is None:
+            self._materialize()
+        return self._fv
+
+    def _as_arr(self) -> _ic.Arr | None:
+        """The integer-array form (cached), or ``None`` for pieces of degree >= 2."""
+        if self._arr is None:
+            if self.degree > 1:
+                return None
+            self._arr = _ic.from_fractions(self._fk, self._fp, self._fv, self._closed)
+        return self._arr
 
     # ----------------------------------------------------------------- constructors
     @classmethod
@@ -301,8 +323,52 @@ class Piecewise(SympyDisplay):
         if len(values) != len(ks) - 1:
             raise InvalidArgument(
                 f"len(values)={len(values)} must be len(breakpoints) + 1 = {len(ks) - 1}")
-        vs = tuple(as_exact(v, f"values[{i}]") for i, v in enumerate(values))
-        return cls._make(ks, tuple(_trim((v,)) for v in vs), vs, False)
+        vs = [as_exact(v, f"values[{i}]") for i, v in enumerate(values)]
+        if len(vs) >= _ARRAY_MIN_PIECES:
+            kn, kden = _ic.scaled(list(ks))
+            num, den = _ic.scaled(vs)
+            return cls._from_arr(_ic.from_steps(kn, num, kden, den, closed=False))
+        return cls._make(ks, tuple(_trim((v,)) for v in vs), tuple(vs), False)
+
+    @classmethod
+    def from_arrays(cls, knots: Any, values: Any, *, knot_denominator: Any = 1,
+                    value_denominator: Any = 1, slopes: Any = None,
+                    slope_denominator: Any = 1, closed: bool = False) -> Piecewise:
+        """A right-continuous function from integer arrays (numerators over common denominators).
+
+        On ``[t_i, t_{i+1})``, ``t_i = knots[i] / knot_denominator``, the function is
+        ``values[i] / value_denominator + slopes[i] / slope_denominator * (x - t_i)`` (a step
+        function when ``slopes`` is omitted); when ``closed`` the value at the right end is the
+        left limit. The arrays are int64 or Python-int arrays of any size; the result is held in
+        integer form (no ``Fraction`` per piece is made until one is asked for).
+
+        >>> import numpy as np
+        >>> f = Piecewise.from_arrays(np.arange(5), np.array([1, 1, -1, 3]), knot_denominator=4,
+        ...                           value_denominator=2)
+        >>> f.breakpoints, f(Fraction(3, 4)), f.pieces
+        ((Fraction(1, 2), Fraction(3, 4)), Fraction(3, 2), 3)
+        """
+        K = _ic.int_array(knots, "knots")
+        V = _ic.int_array(values, "values")
+        kd = as_exact_int(knot_denominator, "knot_denominator", minimum=1)
+        vd = as_exact_int(value_denominator, "value_denominator", minimum=1)
+        sd = as_exact_int(slope_denominator, "slope_denominator", minimum=1)
+        if len(K) < 2:
+            raise InvalidArgument(f"len(knots)={len(K)} needs at least two entries (the two "
+                                  "ends of the domain)")
+        if not bool(np.all(K[1:] > K[:-1])):
+            i = int(np.nonzero(~(K[1:] > K[:-1]))[0][0])
+            raise InvalidArgument(f"knots must be strictly increasing; knots[{i}]={K[i]} and "
+                                  f"knots[{i + 1}]={K[i + 1]}")
+        if len(V) != len(K) - 1:
+            raise InvalidArgument(f"len(values)={len(V)} must be len(knots) - 1 = {len(K) - 1}")
+        S = None
+        if slopes is not None:
+            S = _ic.int_array(slopes, "slopes")
+            if len(S) != len(V):
+                raise InvalidArgument(f"len(slopes)={len(S)} must be len(values) = {len(V)}")
+        return cls._from_arr(_ic.from_steps(K, V, kd, vd, closed=bool(closed), slopes=S,
+                                            slope_den=sd))
 
     @classmethod
     def linear(cls, breakpoints: Sequence[Any], pieces: Sequence[tuple[Any, Any]],
@@ -338,9 +404,13 @@ class Piecewise(SympyDisplay):
 
         values = as_list(values, "values", what="values")
         n = check_power_of_two_length(len(values), "values")
+        vs = [as_exact(v, f"values[{i}]") for i, v in enumerate(values)]
+        if len(vs) >= _ARRAY_MIN_PIECES:
+            num, den = _ic.scaled(vs)
+            return cls._from_arr(_ic.from_steps(np.arange(len(vs) + 1, dtype=np.int64), num,
+                                                len(vs), den, closed=False))
         ks = _grid_knots(n)
-        vs = tuple(as_exact(v, f"values[{i}]") for i, v in enumerate(values))
-        return cls._make(ks, tuple(_trim((v,)) for v in vs), vs, False)
+        return cls._make(ks, tuple(_trim((v,)) for v in vs), tuple(vs), False)
 
     # ----------------------------------------------------------------- attributes
     @property
@@ -386,7 +456,10 @@ class Piecewise(SympyDisplay):
         >>> Piecewise.constant(1, (Fraction(1, 2), 2)).domain
         (Fraction(1, 2), Fraction(2, 1))
         """
-        return self._knots[0], self._knots[-1]
+        if self._fk is None:
+            arr = self._arr
+            return Fraction(int(arr.K[0]), arr.D), Fraction(int(arr.K[-1]), arr.D)
+        return self._fk[0], self._fk[-1]
 
     @property
     def breakpoints(self) -> tuple[Fraction, ...]:
@@ -404,7 +477,9 @@ class Piecewise(SympyDisplay):
         >>> Piecewise.on_grid([1, 1, -1, -1]).pieces
         2
         """
-        return len(self._polys)
+        if self._fp is None:
+            return self._arr.pieces
+        return len(self._fp)
 
     @property
     def degree(self) -> int:
@@ -413,7 +488,10 @@ class Piecewise(SympyDisplay):
         >>> Piecewise.constant(0).degree, Piecewise.constant(3).degree, Piecewise.identity().degree
         (-1, 0, 1)
         """
-        return max(map(len, self._polys)) - 1
+        if self._fp is None:
+            arr = self._arr
+            return 1 if arr.has_slope() else 0 if bool(arr.A.any()) else -1
+        return max(map(len, self._fp)) - 1
 
     def is_step(self) -> bool:
         """True when every piece is constant.
@@ -421,7 +499,7 @@ class Piecewise(SympyDisplay):
         >>> Piecewise.on_grid([1, 2]).is_step(), Piecewise.identity().is_step()
         (True, False)
         """
-        return max(map(len, self._polys)) <= 1
+        return self.degree <= 0
 
     def is_right_continuous(self) -> bool:
         """True when the value at every knot is the limit from the right.
@@ -463,6 +541,14 @@ class Piecewise(SympyDisplay):
     def __call__(self, x: Any) -> Fraction:
         """Exact value at the exact number ``x``."""
         xf = as_exact(x, "x")
+        if self._fk is None:
+            arr = self._arr
+            if arr.pieces > _POINT_MATERIALIZE:
+                p, q = xf.numerator, xf.denominator
+                lo, hi = int(arr.K[0]) * q, int(arr.K[-1]) * q
+                if not (lo <= p * arr.D < hi or (self._closed and p * arr.D == hi)):
+                    self._locate(xf)  # raises the domain error
+                return _ic.value_at(arr, p, q)
         i, at_knot = self._locate(xf)
         if at_knot:
             return self._values[i]
@@ -506,12 +592,18 @@ class Piecewise(SympyDisplay):
     # ----------------------------------------------------------------- algebra
     @_bulk
     def _binary(self, other: Piecewise, pop: Callable[[Poly, Poly], Poly],
-                vop: Callable[[Fraction, Fraction], Fraction]) -> Piecewise:
+                vop: Callable[[Fraction, Fraction], Fraction], op: str = "") -> Piecewise:
         a, b = self.domain
         if other.domain != (a, b):
             raise InvalidArgument(
                 f"the domains differ: [{a}, {b}] and [{other.domain[0]}, {other.domain[1]}]; "
                 "use .restrict(...) to bring both to one domain")
+        if op and _use_arrays(self, other):
+            fa, ga = self._as_arr(), other._as_arr()
+            if fa is not None and ga is not None:
+                out = _ic.binary(fa, ga, op)
+                if out is not None:
+                    return Piecewise._from_arr(out)
         closed = self._closed and other._closed
         fk, gk = self._knots, other._knots
         fp, gp, fv, gv = self._polys, other._polys, self._values, other._values
@@ -545,7 +637,11 @@ class Piecewise(SympyDisplay):
         return Piecewise._make(knots, polys, values, closed)
 
     def _scalar(self, pop: Callable[[Poly], Poly],
-                vop: Callable[[Fraction], Fraction]) -> Piecewise:
+                vop: Callable[[Fraction], Fraction], c: Fraction | None = None) -> Piecewise:
+        if c is not None and _use_arrays(self):
+            arr = self._as_arr()
+            if arr is not None:
+                return Piecewise._from_arr(_ic.scale(arr, c.numerator, c.denominator))
         return Piecewise._make(self._knots, tuple(pop(p) for p in self._polys),
                                tuple(vop(v) for v in self._values), self._closed)
 
@@ -564,7 +660,7 @@ class Piecewise(SympyDisplay):
         g = self._coerce(other)
         if g is None:
             return NotImplemented
-        return self._binary(g, _padd, lambda u, v: u + v)
+        return self._binary(g, _padd, lambda u, v: u + v, "add")
 
     __radd__ = __add__
 
@@ -572,7 +668,7 @@ class Piecewise(SympyDisplay):
         g = self._coerce(other)
         if g is None:
             return NotImplemented
-        return self._binary(g, lambda p, q: _padd(p, _pneg(q)), lambda u, v: u - v)
+        return self._binary(g, lambda p, q: _padd(p, _pneg(q)), lambda u, v: u - v, "sub")
 
     def __rsub__(self, other: Any) -> Piecewise:
         g = self._coerce(other)
@@ -581,21 +677,21 @@ class Piecewise(SympyDisplay):
         return g - self
 
     def __neg__(self) -> Piecewise:
-        return self._scalar(_pneg, lambda v: -v)
+        return self._scalar(_pneg, lambda v: -v, -_ONE)
 
     def __pos__(self) -> Piecewise:
         return self
 
     def __mul__(self, other: Any) -> Piecewise:
         if isinstance(other, Piecewise):
-            return self._binary(other, _pmul, lambda u, v: u * v)
+            return self._binary(other, _pmul, lambda u, v: u * v, "mul")
         try:
             c = as_exact(other, "other")
         except InexactInputError:
             raise
         except InvalidArgumentType:
             return NotImplemented
-        return self._scalar(lambda p: _pscale(p, c), lambda v: v * c)
+        return self._scalar(lambda p: _pscale(p, c), lambda v: v * c, c)
 
     __rmul__ = __mul__
 
@@ -643,6 +739,12 @@ class Piecewise(SympyDisplay):
                 f"compose needs a piecewise-linear inner function; inner piece {bad} on "
                 f"[{inner._knots[bad]}, {inner._knots[bad + 1]}) has degree "
                 f"{len(inner._polys[bad]) - 1}")
+        if _use_arrays(self, inner):
+            fa, ga = self._as_arr(), inner._as_arr()
+            if fa is not None and ga is not None:
+                out = _ic.compose(fa, ga)
+                if out is not None:
+                    return Piecewise._from_arr(out)
         a, b = self.domain
         fk, fp = self._knots, self._polys
         end = "]" if self._closed else ")"
@@ -724,11 +826,20 @@ class Piecewise(SympyDisplay):
     def range_bounds(self) -> tuple[Fraction, Fraction]:
         """Exact (inf, sup) over the domain of a piecewise-linear function.
 
+        Point values and both one-sided limits of every piece count (the extremes need not be
+        attained on a half-open piece).
+
         >>> Piecewise.linear([], [(1, -2)]).range_bounds()
         (Fraction(-1, 1), Fraction(1, 1))
+        >>> Piecewise([0, 1], [(0, 10)], values=[10]).range_bounds()   # 10x, but 10 at x = 0
+        (Fraction(0, 1), Fraction(10, 1))
         """
         if self.degree > 1:
             raise InvalidArgument("range_bounds needs degree <= 1 pieces; use sup_norm")
+        if self._fk is None or _use_arrays(self):
+            arr = self._as_arr()
+            lo, hi = _ic.int_range(arr)
+            return Fraction(lo, arr.M), Fraction(hi, arr.M)
         cands = list(self._values)
         for i, p in enumerate(self._polys):  # both one-sided limits: a point value may differ
             cands.append(_peval(p, self._knots[i]))
@@ -739,6 +850,8 @@ class Piecewise(SympyDisplay):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Piecewise):
             return NotImplemented
+        if self._arr is not None and other._arr is not None:
+            return _ic.equal_arrays(self._arr, other._arr)
         return (self._closed == other._closed and self._knots == other._knots
                 and self._polys == other._polys and self._values == other._values)
 
@@ -925,6 +1038,10 @@ def integrate(f: Piecewise, start: Any = None, stop: Any = None) -> Fraction:
     if start is not None or stop is not None:
         a, b = f.domain
         f = f.restrict(a if start is None else start, b if stop is None else stop)
+    if _use_arrays(f):
+        arr = f._as_arr()
+        if arr is not None:
+            return _ic.int_integrate(arr)
     ks = f._knots
     if f.degree <= 0:
         return sum(((ks[i + 1] - ks[i]) * p[0] for i, p in enumerate(f._polys) if p), _ZERO)
@@ -945,75 +1062,31 @@ def inner(f: Any, g: Any) -> Any:
             return hook(b)
     f = _check_pw(f, "f")
     g = _check_pw(g, "g")
-    if f.degree <= 0 and g.degree <= 0:
-        return _inner_steps(f, g)
+    if f.domain != g.domain:
+        if f.degree <= 0 and g.degree <= 0:
+            raise InvalidArgument(f"the domains differ: {f.domain} and {g.domain}")
+        return integrate(f * g)  # raises the domain error of the product
+    if (f.degree <= 0 and g.degree <= 0) or _use_arrays(f, g):
+        fa, ga = f._as_arr(), g._as_arr()
+        if fa is not None and ga is not None:
+            return _ic.int_inner(fa, ga)
     return integrate(f * g)
 
 
-_NUM = operator.attrgetter("_numerator" if hasattr(_ONE, "_numerator") else "numerator")
-_DEN = operator.attrgetter("_denominator" if hasattr(_ONE, "_denominator") else "denominator")
+# Operations on functions with at least this many pieces (together) take the integer-array
+# path, whichever form the functions are held in; smaller ones take the Fraction path (less
+# fixed overhead). Results of the array path stay in integer form. Tests set this to 0 to force
+# the array path.
+_ARRAY_MIN_PIECES = 48
 
 
-def _scaled_ints(xs: Sequence[Fraction]) -> tuple[list[int], int]:
-    """(integers ``k_i``, common denominator ``D``) with ``xs[i] == k_i / D`` exactly."""
-    nums = list(map(_NUM, xs))
-    dens = list(map(_DEN, xs))
-    den = math.lcm(*set(dens))
-    if den == 1:
-        return nums, 1
-    return [n * (den // d) for n, d in zip(nums, dens)], den
+# Point evaluation of a function held as integers with at most this many pieces first makes
+# its Fractions once (bisection on them is cheaper per call than a numpy search).
+_POINT_MATERIALIZE = 256
 
 
-def _inner_steps(f: Piecewise, g: Piecewise) -> Fraction:
-    """Inner product of two step functions: one merge of integer-scaled knots.
-
-    Knots and values are scaled to integers over common denominators. The merge runs in numpy
-    int64 when a bit-length bound proves that no product or partial sum can overflow (the sum
-    of ``len * |fv| * |gv|`` is below ``2^(bits(len) + bits(fv) + bits(gv) + bits(count))``),
-    else on Python ints; both are exact.
-    """
-    import numpy as np
-
-    if f.domain != g.domain:
-        raise InvalidArgument(f"the domains differ: {f.domain} and {g.domain}")
-    fi, fden, fn, fvd, fbits, fk, fv64 = f._step_ints()
-    gi, gden, gn, gvd, gbits, gk, gv64 = g._step_ints()
-    den = math.lcm(fden, gden)
-    fs, gs = den // fden, den // gden
-    if fs != 1:
-        fi = [t * fs for t in fi]
-    if gs != 1:
-        gi = [t * gs for t in gi]
-    top = max(abs(fi[0]), abs(fi[-1])).bit_length()
-    span = (fi[-1] - fi[0]).bit_length()
-    count = (len(fn) + len(gn)).bit_length()
-    if (top < 63 and span + fbits + gbits + count <= 63 and fk is not None
-            and gk is not None and fv64 is not None and gv64 is not None):
-        # scaling the int64 knots cannot wrap: the scaled ends are below 2^63 (top < 63)
-        fk = fk * fs if fs != 1 else fk
-        gk = gk * gs if gs != 1 else gk
-        cuts = np.sort(np.concatenate((fk, gk)))  # both end at the same two domain ends
-        cuts = cuts[np.concatenate(([True], cuts[1:] != cuts[:-1]))]
-        lefts = cuts[:-1]
-        fidx = np.searchsorted(fk, lefts, side="right") - 1
-        gidx = np.searchsorted(gk, lefts, side="right") - 1
-        lens = np.diff(cuts)
-        total = int(np.dot(lens * fv64[fidx], gv64[gidx]))
-        return Fraction(total, den * fvd * gvd)
-    total = 0
-    i = j = 0
-    t = fi[0]
-    nf, ng = len(fn), len(gn)
-    while i < nf and j < ng:
-        nxt_f, nxt_g = fi[i + 1], gi[j + 1]
-        nxt = nxt_f if nxt_f < nxt_g else nxt_g
-        total += (nxt - t) * fn[i] * gn[j]
-        t = nxt
-        if nxt_f == nxt:
-            i += 1
-        if nxt_g == nxt:
-            j += 1
-    return Fraction(total, den * fvd * gvd)
+def _use_arrays(*fs: Piecewise) -> bool:
+    return sum(f.pieces for f in fs) >= _ARRAY_MIN_PIECES
 
 
 def l2_norm_squared(f: Any) -> Any:
@@ -1039,6 +1112,10 @@ def sup_norm(f: Piecewise) -> Any:
     if hasattr(f, "_exact_sup_norm"):
         return f._exact_sup_norm()
     f = _check_pw(f, "f")
+    if _use_arrays(f):
+        arr = f._as_arr()
+        if arr is not None:
+            return _ic.int_sup_abs(arr)
     best = max(abs(v) for v in f._values)
     hard = []
     ks = f._knots
@@ -1143,6 +1220,15 @@ def equal(f: Any, g: Any) -> Equality:
         raise InvalidArgument(
             f"the domains differ: [{f.domain[0]}, {f.domain[1]}] and "
             f"[{g.domain[0]}, {g.domain[1]}]; restrict one of them first")
+    if _use_arrays(f, g):
+        fa, ga = f._as_arr(), g._as_arr()
+        if fa is not None and ga is not None:
+            if _ic.same_pieces(fa, ga):  # canonical forms: only point values may differ
+                n = len(fa.A) + (1 if fa.closed and ga.closed else 0)
+                where = np.nonzero(fa.V[:n] != ga.V[:n])[0]
+                exc = frozenset(_ic.fractions(fa.K[where], fa.D))
+                return Equality("except_finite" if exc else "everywhere", f.domain, exc)
+            return _equal_arrays(f, g, _ic.binary(fa, ga, "sub"))
     if f._knots == g._knots and f._polys == g._polys:  # canonical forms: only values may differ
         n = len(f._polys)
         exc = frozenset(t for t, u, v in zip(f._knots[:n], f._values, g._values) if u != v)
@@ -1157,6 +1243,29 @@ def equal(f: Any, g: Any) -> Equality:
     intervals = tuple((d._knots[i], d._knots[i + 1]) for i in bad)
     u, v = intervals[0]
     p = d._polys[bad[0]]
+    x = (u + v) / 2
+    k = 2
+    while not _peval(p, x):  # at most deg(p) roots: a few tries suffice
+        k += 1
+        x = u + (v - u) / k
+    return Equality("differs", f.domain, None, (u, v), x, (f(x), g(x)), intervals)
+
+
+def _equal_arrays(f: Piecewise, g: Piecewise, d: _ic.Arr) -> Equality:
+    """The verdict of :func:`equal` from the integer form of ``d = f - g`` (the same report as
+    the Fraction path: exceptional points, or the first interval where they differ)."""
+    import numpy as np
+
+    bad = np.nonzero((d.A != 0) | (d.B != 0))[0]
+    if bad.size == 0:
+        exc = frozenset(_ic.fractions(d.K[:len(d.V)][d.V != 0], d.D))
+        return Equality("except_finite" if exc else "everywhere", f.domain, exc)
+    lefts = _ic.fractions(d.K[bad], d.D)
+    rights = _ic.fractions(d.K[bad + 1], d.D)
+    intervals = tuple(zip(lefts, rights))
+    u, v = intervals[0]
+    i = int(bad[0])
+    p = _trim((Fraction(int(d.A[i]), d.M), Fraction(int(d.B[i]) * d.D, d.M)))
     x = (u + v) / 2
     k = 2
     while not _peval(p, x):  # at most deg(p) roots: a few tries suffice

@@ -1,0 +1,222 @@
+"""The exact Piecewise core at scale, against float64 numpy doing the same, in one run.
+
+Run:  python benchmarks/bench_core.py [--quick] [--deep] [--check]
+
+Every figure is CPU time (``time.process_time``, best of a few calls; the machine is shared)
+and every ratio is taken against float64 numpy code measured in the same run on the same grid.
+
+Part 1 (N = 2^12, 2^16, 2^20): two step functions with N pieces on the dyadic grid, given as
+integer numpy arrays (values ``a / 2^10`` and ``b / 3``), exact against float64:
+``build + inner``, ``equal`` (a separately built copy: verdict "everywhere"),
+``integrate(f * g)`` and ``f.compose(S_1)`` (S_1 the sawtooth, 2N pieces out). Without
+``Piecewise.from_arrays`` (the code before the integer-array core) the exact functions are built
+from lists of ``Fraction`` (the only route there was).
+
+Part 2: the same step functions given as Python lists of ``Fraction`` (breakpoints and values):
+``Piecewise.step`` against ``np.array(list(map(float, ...)))`` of the same lists.
+
+Part 3: Telgarsky depth 20 (2^20 regions): ``telgarsky_network(20).compile()``, ``triangle(20)``
+and ``equal`` of the two, against a float64 numpy forward pass of the same network at the
+2^20 + 1 breakpoints; the traced peak (``tracemalloc``, a separate run of the three steps)
+per region.
+
+``--deep``: depth 24 (and 26 with ``--deeper``) in a child process: CPU time and peak RSS.
+``--check``: CPU time of ``python -m exactmtl check`` (default ranges) in a child process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from fractions import Fraction
+
+import numpy as np
+
+import exactmtl
+from exactmtl import Piecewise, equal, inner, integrate, telgarsky_network, triangle
+
+NEW = hasattr(Piecewise, "from_arrays")
+
+
+def cpu(fn, repeat: int = 3):
+    """Least CPU time of ``repeat`` calls of ``fn`` and its last result."""
+    best, out = float("inf"), None
+    for _ in range(max(1, repeat)):
+        start = time.process_time()
+        out = fn()
+        best = min(best, time.process_time() - start)
+    return best, out
+
+
+def _fmt(s: float) -> str:
+    return f"{s * 1e3:.2f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def build(num: np.ndarray, den: int) -> Piecewise:
+    """The step function num[c] / den on the level cells of [0, 1)."""
+    size = len(num)
+    if NEW:
+        return Piecewise.from_arrays(np.arange(size + 1, dtype=np.int64), num,
+                                     knot_denominator=size, value_denominator=den)
+    return Piecewise.on_grid([Fraction(v, den) for v in num.tolist()])
+
+
+def part1(levels: list[int]) -> None:
+    print("\n## 1. step functions from integer arrays (exact / float64 numpy, CPU time)")
+    print(f"{'N':>8} {'build+inner':>22} {'equal':>22} {'integrate(f*g)':>22} "
+          f"{'compose(S_1)':>22}")
+    rng = np.random.default_rng(2026)
+    saw = Piecewise.linear([Fraction(1, 2)], [(0, 2), (-1, 2)])
+    for level in levels:
+        size = 1 << level
+        a = rng.integers(-(1 << 20), 1 << 20, size, dtype=np.int64)
+        b = rng.integers(-(1 << 20), 1 << 20, size, dtype=np.int64)
+        rep = 3 if NEW or level <= 16 else 1  # the old Fraction code: one run at 2^20
+        t_bi, exact_ip = cpu(lambda a=a, b=b: inner(build(a, 1 << 10), build(b, 3)), rep)
+        f, g, f2 = build(a, 1 << 10), build(b, 3), build(a.copy(), 1 << 10)
+        t_eq, verdict = cpu(lambda f=f, f2=f2: equal(f, f2), rep)
+        assert verdict, "equal copy"
+        t_int, exact_fg = cpu(lambda f=f, g=g: integrate(f * g), rep)
+        assert exact_fg == exact_ip, "integrate(f*g) == inner(f, g)"
+        t_cmp, comp = cpu(lambda f=f: f.compose(saw), rep)
+        assert comp.pieces == 2 * size or comp.pieces <= 2 * size
+
+        kint = np.arange(size + 1, dtype=np.int64)
+
+        def fl_build_inner(a=a, b=b, kint=kint, size=size):
+            kf = kint / size  # float ok: the reference code
+            af, bf = a / (1 << 10), b / 3
+            return float(np.dot(np.diff(kf) * af, bf))
+
+        af, bf, kf = a / (1 << 10), b / 3, kint / size
+        af2, kf2 = a.copy() / (1 << 10), kint.copy() / size
+        f_bi = cpu(fl_build_inner, 20)[0]
+        f_eq = cpu(lambda kf=kf, kf2=kf2, af=af, af2=af2: np.array_equal(kf, kf2)
+                   and np.array_equal(af, af2), 20)[0]
+        f_int = cpu(lambda kf=kf, af=af, bf=bf: float(np.dot(np.diff(kf), af * bf)), 20)[0]
+        f_cmp = cpu(lambda kf=kf, af=af: (np.concatenate((kf[:-1] / 2, kf / 2 + 0.5)),
+                                          np.concatenate((af, af))), 20)[0]
+        approx = fl_build_inner()
+        assert abs(approx - float(exact_ip)) <= 1e-6 * (1 + abs(approx)), "float vs exact"
+
+        def cell(ex: float, fl: float) -> str:
+            return f"{_fmt(ex)} ({ex / fl:.1f}x)"
+
+        print(f"{'2^' + str(level):>8} {cell(t_bi, f_bi):>22} {cell(t_eq, f_eq):>22} "
+              f"{cell(t_int, f_int):>22} {cell(t_cmp, f_cmp):>22}")
+
+
+def part2(levels: list[int]) -> None:
+    print("\n## 2. step functions from Python lists of Fraction (Piecewise.step / float arrays)")
+    print(f"{'N':>8} {'Piecewise.step':>15} {'float arrays':>13} {'ratio':>7}")
+    rng = np.random.default_rng(7)
+    for level in levels:
+        size = 1 << level
+        bps = [Fraction(c, size) for c in range(1, size)]
+        vals = [Fraction(v, 3) for v in rng.integers(-(1 << 20), 1 << 20, size).tolist()]
+        rep = 3 if level <= 16 else 1
+        t_ex = cpu(lambda bps=bps, vals=vals: Piecewise.step(bps, vals), rep)[0]
+        t_fl = cpu(lambda bps=bps, vals=vals: (np.array(list(map(float, bps))),
+                                               np.array(list(map(float, vals)))), rep)[0]
+        print(f"{'2^' + str(level):>8} {_fmt(t_ex):>15} {_fmt(t_fl):>13} {t_ex / t_fl:>6.1f}x")
+
+
+def _float_telgarsky(k: int) -> np.ndarray:
+    y = np.arange((1 << k) + 1) / (1 << k)  # float ok: the reference forward pass
+    for _ in range(k):
+        y = 2 * np.maximum(y, 0) - 4 * np.maximum(y - 0.5, 0)
+    return y
+
+
+def _telgarsky_steps(k: int) -> bool:
+    compiled = telgarsky_network(k).compile()
+    return bool(equal(compiled.outputs[0], triangle(k)))
+
+
+def part3(k: int) -> None:
+    print(f"\n## 3. Telgarsky depth {k}: compile + triangle({k}) + equal")
+    start = time.process_time()
+    compiled = telgarsky_network(k).compile()
+    t_c = time.process_time() - start
+    start = time.process_time()
+    tri = triangle(k)
+    t_t = time.process_time() - start
+    start = time.process_time()
+    verdict = equal(compiled.outputs[0], tri)
+    t_e = time.process_time() - start
+    assert verdict
+    del compiled, tri
+    t_f = cpu(lambda: _float_telgarsky(k), 5)[0]
+    total = t_c + t_t + t_e
+    tracemalloc.start()
+    assert _telgarsky_steps(k)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    regions = 1 << k
+    print(f"compile {_fmt(t_c)}, triangle {_fmt(t_t)}, equal {_fmt(t_e)}: total {_fmt(total)}; "
+          f"float forward pass {_fmt(t_f)}; ratio {total / t_f:.1f}x")
+    print(f"traced peak {peak / 2**20:.0f} MiB = {peak / regions:.0f} bytes per region")
+
+
+def _child(code: str) -> tuple[float, float, int]:
+    """(CPU s, peak RSS GiB, exit code) of ``python -c code`` in a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-c", code], env=os.environ.copy())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return used, after.ru_maxrss / 2**20, proc.returncode
+
+
+def deep(ks: list[int]) -> None:
+    print("\n## deep Telgarsky networks (child process: CPU time, peak RSS)")
+    for k in ks:
+        code = ("from exactmtl import telgarsky_network, triangle, equal\n"
+                f"assert equal(telgarsky_network({k}).compile().outputs[0], triangle({k}))\n")
+        used, rss, rc = _child(code)
+        print(f"k={k}: {'ok' if rc == 0 else 'FAILED rc=' + str(rc)}, CPU {_fmt(used)}, "
+              f"peak RSS {rss:.2f} GiB")
+
+
+def check_run() -> None:
+    print("\n## exactmtl check (default ranges, child process)")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-m", "exactmtl", "check"], capture_output=True,
+                          text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"exit {proc.returncode}, CPU {_fmt(used)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes only (smoke test)")
+    parser.add_argument("--deep", action="store_true", help="also depth 24 (child process)")
+    parser.add_argument("--deeper", action="store_true", help="also depth 26 (child process)")
+    parser.add_argument("--check", action="store_true", help="also time `exactmtl check`")
+    parser.add_argument("--only-deep", type=int, metavar="K",
+                        help="run only the child-process Telgarsky check at depth K")
+    args = parser.parse_args()
+    if args.only_deep is not None:
+        deep([args.only_deep])
+        return
+    print(f"# python {platform.python_version()}, numpy {np.__version__}, "
+          f"{platform.machine()}, exactmtl from {os.path.dirname(exactmtl.__file__)}, "
+          f"integer-array core: {NEW}")
+    levels = [10, 12] if args.quick else [12, 16, 20]
+    part1(levels)
+    part2(levels)
+    part3(12 if args.quick else 20)
+    if args.deep or args.deeper:
+        deep([24, 26] if args.deeper else [24])
+    if args.check:
+        check_run()
+
+
+if __name__ == "__main__":
+    main()
