@@ -3,7 +3,7 @@
 Statement   For F = g_{m,k} o h_sigma (depth n, m <= n, q = max(n, m)) and 0 < eps, every
             Heaviside network of any depth with ||Phi - F||_inf <= eps has at least
             2^q ceil(2^(m-q)/eps) - 2^q first-layer units (0 when eps >= 2^(m-q)): F is affine
-            with |slope| 2^(m+1) on each level-q cell (range length 2^(m+1-q)), a piece meets
+            with |slope| 2^(m+1) on each level-q cell (range length 2^(m+1-q)), so
             >= ceil(2^(m-q)/eps) pieces meet each cell, and only 2^q - 1 cell boundaries can be
             straddled; the pieces lemma turns pieces into units. At eps = 2^(m-p) (p > q) the
             explicit network's 2^p - 1 units are optimal up to the additive 2^q, and the exact
