@@ -146,15 +146,15 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_ks(text: str) -> list[int]:
+def _parse_ks(text: str, flag: str = "--ks") -> list[int]:
     try:
         return [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise InvalidArgument(f"--ks={text!r} must be comma-separated integers, e.g. "
-                              "--ks 0,1,2,3") from None
+        raise InvalidArgument(f"{flag}={text!r} must be comma-separated integers, e.g. "
+                              f"{flag} 0,1,2,3") from None
 
 
-def _parse_eps(text: str | None):
+def _parse_eps(text: str | None, flag: str = "--eps"):
     from fractions import Fraction
 
     if text is None:
@@ -162,13 +162,46 @@ def _parse_eps(text: str | None):
     try:
         return Fraction(text.strip())
     except (ValueError, ZeroDivisionError):
-        raise InvalidArgument(f"--eps={text!r} is not an exact number; expected e.g. 1/4 "
+        raise InvalidArgument(f"{flag}={text!r} is not an exact number; expected e.g. 1/4 "
                               "or 0.25") from None
+
+
+def _cmd_rate_readings(args: argparse.Namespace) -> int:
+    """``bounds --tasks T [--eps E]`` and ``bounds --beta B [--jmax J]``: THEORY-main 3.6."""
+    from fractions import Fraction
+
+    from exactmtl.errors import InvalidArgumentType
+    from exactmtl.rates import exponent_table, readings_table
+
+    try:
+        parts = []
+        if args.tasks is not None:
+            tasks = _parse_ks(args.tasks, flag="--tasks")
+            eps = _parse_eps(args.eps)
+            epss = [eps] if eps is not None else [Fraction(1, 2 ** j) for j in (4, 8, 16)]
+            parts.append(readings_table(tasks, epss))
+        if args.beta is not None:
+            beta = _parse_eps(args.beta, flag="--beta")
+            if args.jmax < 1:
+                raise InvalidArgument(f"--jmax={args.jmax} must be >= 1")
+            parts.append(exponent_table(beta, range(1, args.jmax + 1)))
+    except (InvalidArgument, InvalidArgumentType) as exc:
+        print(f"exactmtl bounds: {exc}", file=sys.stderr)
+        return 2
+    print("\n\n".join(parts))
+    return 0
 
 
 def _cmd_bounds(args: argparse.Namespace) -> int:
     from exactmtl.coding import bounds_table
     from exactmtl.errors import InvalidArgumentType, UndecidedError
+
+    if args.tasks is not None or args.beta is not None:
+        return _cmd_rate_readings(args)
+    if args.n is None or args.ks is None:
+        print("exactmtl bounds: --n and --ks are required (or --tasks T / --beta B for the "
+              "rate readings)", file=sys.stderr)
+        raise SystemExit(2)  # a usage error, as argparse reports a missing required flag
 
     route = "brute" if args.brute else "closed" if args.closed else "auto"
     try:
@@ -206,11 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     bounds = sub.add_parser(
         "bounds", help="joint/separate code lengths of the main construction (THEORY 3.5)")
-    bounds.add_argument("--n", type=int, required=True, help="feature depth n >= 1")
+    bounds.add_argument("--n", type=int, default=None,
+                        help="feature depth n >= 1 (required unless --tasks or --beta)")
     bounds.add_argument("--m", type=int, default=None,
                         help="readout frequency m <= n (default: least m with every k < 2^m; "
                              "n for --heads walsh)")
-    bounds.add_argument("--ks", required=True, help="readout indices, e.g. 0,1,2,3")
+    bounds.add_argument("--ks", default=None, help="readout indices, e.g. 0,1,2,3")
+    bounds.add_argument("--tasks", default=None, metavar="T",
+                        help="rate readings (1)-(4) of THEORY 3.6 for T tasks (comma list "
+                             "allowed) at --eps (default 2^-4, 2^-8, 2^-16), infinite depth")
+    bounds.add_argument("--beta", default=None, metavar="B",
+                        help="reading (3): T(eps) = ceil(eps^-B) tasks along eps = 2^-j, "
+                             "j = 1..--jmax; exponents 1/(1+B) and 1/(1+2B)")
+    bounds.add_argument("--jmax", type=int, default=20, help="largest j for --beta (default 20)")
     bounds.add_argument("--eps", default=None,
                         help="exact eps >= 0, e.g. 1/4 (default 0: identification)")
     bounds.add_argument("--heads", default="sawtooth-walsh",

@@ -45,10 +45,12 @@ __all__ = [
     "RateReadings",
     "TaskScaling",
     "exponent_gap",
+    "exponent_table",
     "heads_for_tasks",
     "power_compare",
     "rate_exponents",
     "rate_readings",
+    "readings_table",
     "task_scaling",
     "tasks_for_eps",
 ]
@@ -338,3 +340,79 @@ def rate_readings(T: Any, eps: Any) -> RateReadings:
         fsep, fjoint = th.L_sep, th.L_joint
     return RateReadings(T, e, s, ratio, beta, exps, depth, fsep, fjoint)
 
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, tuple):
+        lo, hi = value
+        return str(lo) if lo == hi else f"[{lo}, {hi}]"
+    return str(value)
+
+
+def _render(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+             for r in [header, ["-" * w for w in widths], *rows]]
+    return "\n".join(lines)
+
+
+def readings_table(tasks: Any, epss: Any) -> str:
+    r"""The four readings of THEORY-main 3.6 for every ``(T, eps)`` as a text table.
+
+    Columns: (1) the ratio bound ``L_sep_lower / L_joint_upper`` (-> T); (2) Theorem B's
+    ``L_joint`` and ``L_sep`` at infinite depth next to ``4T/eps`` and ``T^2(1/eps - 1)``;
+    (3) ``beta = log T / log(1/eps)`` (when rational) and the exponents
+    ``1/(1+beta) > 1/(1+2beta)``; (4) Theorem A at depth ``n = m + j`` below ``delta_min / 2``.
+
+    >>> import re
+    >>> " | ".join(re.split(r"\s{2,}", readings_table([2], [Fraction(1, 4)]).splitlines()[2]))
+    '2 | 1/4 | 12/7 | [6, 7] | 32 | [12, 13] | 12 | 1/2 | 2/3 > 1/2 | 3 | 13 | 7'
+    """
+    if isinstance(tasks, (int, str)) or isinstance(epss, (int, str, Fraction)):
+        from exactmtl.errors import InvalidArgumentType
+
+        raise InvalidArgumentType("tasks and epss must be sequences, e.g. [2, 4], "
+                                  "[Fraction(1, 16)]")
+    header = ["T", "eps", "(1) ratio >=", "(2) L_joint", "< 4T/eps", "(2) L_sep",
+              ">= T^2(1/eps-1)", "(3) beta", "gamma* joint > sep", "(4) n", "L_sep",
+              "L_joint"]
+    rows = []
+    for T in tasks:
+        for eps in epss:
+            r = rate_readings(T, eps)
+            s = r.scaling
+            exps = None if r.exponents is None else f"{r.exponents[0]} > {r.exponents[1]}"
+            rows.append([str(r.T), str(r.eps), _fmt(r.ratio_lower), _fmt(s.joint),
+                         _fmt(s.joint_bound), _fmt(s.separate), _fmt(s.separate_bound),
+                         _fmt(r.beta), _fmt(exps), _fmt(r.depth), _fmt(r.finite_sep),
+                         _fmt(r.finite_joint)])
+    return _render(header, rows)
+
+
+def exponent_table(beta: Any, js: Any) -> str:
+    """Reading (3) along ``eps = 2^-j``: ``T(eps)``, Theorem B's bounds and the four sandwich
+    checks with the constants of :data:`EXPONENT_CONSTANTS`.
+
+    >>> print(exponent_table(1, [1, 2]))
+    beta = 1: gamma*_joint = 1/2 > gamma*_sep = 1/3; c1 = 1/2, c2 = 2, c3 = 1/2, c4 = 4
+    j  eps  T  m  L_joint   L_sep     sandwich
+    -  ---  -  -  --------  --------  --------
+    1  1/2  2  1  [2, 3]    [4, 5]    holds
+    2  1/4  4  2  [12, 15]  [48, 53]  holds
+    """
+    b = _beta(beta)
+    gj, gs = rate_exponents(b)
+    c = EXPONENT_CONSTANTS
+    head = (f"beta = {b}: gamma*_joint = {gj} > gamma*_sep = {gs}; c1 = {c['c1']}, "
+            f"c2 = {c['c2']}, c3 = {c['c3']}, c4 = {c['c4']}")
+    rows = []
+    for j in js:
+        row = exponent_gap(b, j)
+        ok = row.within()
+        verdict = "holds" if all(ok.values()) else "FAILS " + ",".join(k for k, v in ok.items()
+                                                                       if not v)
+        rows.append([str(row.j), str(row.eps), str(row.T), str(row.m), _fmt(row.joint),
+                     _fmt(row.separate), verdict])
+    return head + "\n" + _render(["j", "eps", "T", "m", "L_joint", "L_sep", "sandwich"], rows)

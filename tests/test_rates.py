@@ -1,0 +1,154 @@
+"""exactmtl.rates: readings (2) and (3) of the rate gap, and ``exactmtl bounds --tasks/--beta``."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction as F
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from exactmtl.cli import main
+from exactmtl.closed_forms import theorem_a, theorem_b
+from exactmtl.construction import rho
+from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
+from exactmtl.rates import (
+    EXPONENT_CONSTANTS,
+    _rho_sums,
+    exponent_gap,
+    exponent_table,
+    heads_for_tasks,
+    power_compare,
+    rate_exponents,
+    rate_readings,
+    readings_table,
+    task_scaling,
+    tasks_for_eps,
+)
+
+
+def test_rho_sums_match_rho():
+    for T in range(1, 130):
+        assert _rho_sums(T) == (rho(range(T)), sum(rho([k]) for k in range(T)))
+
+
+@pytest.mark.parametrize("T", [1, 2, 3, 5, 8, 13, 33])
+@pytest.mark.parametrize("eps", [F(1, 2), F(1, 3), F(1, 8), F(7, 100), F(1, 2**12)])
+def test_task_scaling_is_theorem_b_at_infinite_depth(T, eps):
+    s = task_scaling(T, eps)
+    b = theorem_b(None, heads_for_tasks(T), range(T), eps)
+    assert (s.j, s.joint, s.separate) == (b.j, b.joint, b.separate)
+    assert s.holds
+
+
+@given(T=st.integers(1, 300), num=st.integers(1, 10**6), den=st.integers(1, 10**6))
+@example(T=3, num=1023, den=2**19)  # just below 2^(1-j): eps L_joint / T close to 8/3
+def test_reading_two_bounds(T, num, den):
+    eps = F(num, den)
+    s = task_scaling(T, eps)
+    assert s.joint[1] < s.joint_bound and s.separate[0] >= s.separate_bound
+
+
+def test_factor_four_is_needed_off_the_dyadic_grid():
+    # counterexample to "L_joint < 2T/eps" at a non-dyadic eps (the factor 4 is needed)
+    s = task_scaling(3, F(1, 2**9) - F(1, 2**20))
+    assert s.joint[0] >= 2 * 3 / s.eps
+    # at dyadic eps the factor 2 suffices
+    assert task_scaling(3, F(1, 2**9)).joint[1] < 2 * 3 * 2**9
+
+
+def test_tasks_for_eps_exact():
+    assert tasks_for_eps(F(1, 2**10), F(1, 3)) == 11       # 2^(10/3) = 10.08
+    assert tasks_for_eps(F(1, 2**9), F(1, 3)) == 8         # exactly 8
+    assert tasks_for_eps(F(1, 9), F(1, 2)) == 3            # exactly 3
+    assert tasks_for_eps(F(1, 10), F(1, 2)) == 4           # sqrt(10) = 3.16
+    assert tasks_for_eps(F(4), 1) == 1                     # eps^-1 = 1/4
+
+
+@given(p=st.integers(1, 7), q=st.integers(1, 7), j=st.integers(1, 60))
+def test_tasks_for_eps_is_the_ceiling(p, q, j):
+    T = tasks_for_eps(F(1, 2**j), F(p, q))
+    assert T ** q >= 2 ** (j * p) > (T - 1) ** q
+
+
+def test_power_compare():
+    assert power_compare(2, F(1, 2), F(3, 2)) == 1 and power_compare(2, F(1, 2), F(7, 5)) == -1
+    assert power_compare(8, F(2, 3), 4) == 0 and power_compare(2, -1, F(1, 2)) == 0
+
+
+def test_exponents_and_sandwich():
+    assert rate_exponents(F(1, 2)) == (F(2, 3), F(1, 2))
+    for beta in (F(1, 5), F(1, 2), F(2), F(7, 3)):
+        for j in (1, 7, 30):
+            assert all(exponent_gap(beta, j).within().values())
+    # c1 = 1 is false (the falsifier of M31)
+    bad = [exponent_gap(F(1, 3), j).within({"c1": F(1)})["c1"] for j in range(1, 20)]
+    assert not all(bad)
+    assert EXPONENT_CONSTANTS["c2"] == 2
+
+
+def test_separate_exponent_differs_from_joint():
+    # L_sep / eps^-(1+beta) grows without bound: gamma*_sep < gamma*_joint
+    row = exponent_gap(1, 30)
+    assert power_compare(2, 60, F(row.separate[0], 1000)) == 1
+
+
+def test_readings_row():
+    r = rate_readings(4, F(1, 16))
+    assert r.scaling.joint == (60, 63) and r.scaling.separate == (240, 245)
+    assert r.beta == F(1, 2) and r.exponents == (F(2, 3), F(1, 2))
+    assert (r.depth, r.finite_sep, r.finite_joint) == (6, 245, 63)
+    a = theorem_a(6, 2, range(4))
+    assert (a.L_sep, a.L_joint) == (245, 63)
+    assert rate_readings(3, F(1, 16)).beta is None
+
+
+@pytest.mark.parametrize(("call", "exc", "message"), [
+    (lambda: task_scaling(3, 0.25), InexactInputError, r"eps=0\.25 is a float"),
+    (lambda: task_scaling(3, 0), InvalidArgument, r"eps=0 must be > 0"),
+    (lambda: task_scaling(0, F(1, 2)), InvalidArgument, r"T=0 must be an integer >= 1"),
+    (lambda: rate_exponents(0), InvalidArgument, r"beta=0 must be a rational > 0"),
+    (lambda: exponent_gap(1, 0), InvalidArgument, r"j=0 must be an integer >= 1"),
+    (lambda: tasks_for_eps(F(1, 2), 0.5), InexactInputError, r"beta=0\.5 is a float"),
+    (lambda: readings_table(3, [F(1, 2)]), InvalidArgumentType, r"must be sequences"),
+    (lambda: power_compare(0, 1, 1), InvalidArgument, r"base=0 must be > 0"),
+])
+def test_errors(call, exc, message):
+    with pytest.raises(exc, match=message):
+        call()
+
+
+def test_cli_tasks(capsys):
+    assert main(["bounds", "--tasks", "2,4", "--eps", "1/16"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:3] == ["T", "eps", "(1)"]
+    row = out[3].split()
+    assert row[:2] == ["4", "1/16"] and "[60," in row and "245" in row
+
+
+def test_cli_beta(capsys):
+    assert main(["bounds", "--beta", "1/2", "--jmax", "4"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("beta = 1/2: gamma*_joint = 2/3 > gamma*_sep = 1/2")
+    assert out.count("holds") == 4
+    assert exponent_table(F(1, 2), [4]).splitlines()[-1].split()[:3] == ["4", "1/16", "4"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--tasks", "x"], r"--tasks='x' must be comma-separated integers"),
+    (["--tasks", "3", "--eps", "0"], r"eps=0 must be > 0"),
+    (["--beta", "-1"], r"beta=-1 must be a rational > 0"),
+    (["--beta", "abc"], r"--beta='abc' is not an exact number"),
+    (["--beta", "1", "--jmax", "0"], r"--jmax=0 must be >= 1"),
+])
+def test_cli_errors(capsys, argv, message):
+    assert main(["bounds", *argv]) == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+def test_cli_missing_n_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["bounds", "--n", "3"])
+    assert exc.value.code == 2
+    assert "--n and --ks are required" in capsys.readouterr().err
