@@ -136,6 +136,7 @@ from exactmtl.prefixcodes import (
 from exactmtl.rates import (
     TaskScaling,
     exponent_gap,
+    output_staircase_units,
     rate_exponents,
     rate_readings,
     readings_table,
@@ -267,6 +268,7 @@ __all__ = [
     "normalized_haar_coefficients",
     "optimal_staircase",
     "optimal_staircase_pieces",
+    "output_staircase_units",
     "outputs",
     "packing_number",
     "piecewise_linear_network",

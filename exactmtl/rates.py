@@ -47,6 +47,7 @@ __all__ = [
     "exponent_gap",
     "exponent_table",
     "heads_for_tasks",
+    "output_staircase_units",
     "power_compare",
     "rate_exponents",
     "rate_readings",
@@ -171,6 +172,28 @@ def rate_exponents(beta: Any) -> tuple[Fraction, Fraction]:
     """
     b = _beta(beta)
     return 1 / (1 + b), 1 / (1 + 2 * b)
+
+
+def output_staircase_units(n: Any, m: Any, eps: Any) -> tuple[int, int]:
+    """Lemma T on a task output ``F = g_{m,k} o h_sigma`` (THEORY-main 4.3): the least
+    first-layer width of a Heaviside network of any depth within ``eps`` of ``F`` lies in
+    ``[2^q ceil(2^(m-q)/eps) - 2^q, 2^q ceil(2^(m-q)/eps) - 1]``, ``q = max(n, m)``.
+
+    Lower end: ``F`` is affine with ``|slope| 2^(m+1)`` on each level-``q`` cell, so at least
+    ``ceil(2^(m-q)/eps)`` pieces meet each cell and only the ``2^q - 1`` cell boundaries can be
+    straddled (pieces lemma: units = pieces - 1). Upper end: one optimal staircase per cell.
+    Both ends are attained (proofs/m32, exact greedy segmentation for ``n <= 3``).
+
+    >>> output_staircase_units(3, 2, Fraction(1, 16)), 2**6 - 1
+    ((56, 63), 63)
+    """
+    n = as_exact_int(n, "n", minimum=0)
+    m = as_exact_int(m, "m", minimum=0)
+    e = _positive_eps(eps)
+    q = max(n, m)
+    r = Fraction(1 << m, 1 << q) / e
+    per_cell = -(-r.numerator // r.denominator)
+    return (1 << q) * per_cell - (1 << q), (1 << q) * per_cell - 1
 
 
 @dataclass(frozen=True)

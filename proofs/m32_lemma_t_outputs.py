@@ -28,7 +28,8 @@ from fractions import Fraction
 
 from exactmtl.construction import outputs
 from exactmtl.networks import optimal_staircase_pieces
-from exactmtl.proofcheck import Claim, expect, progress
+from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+from exactmtl.rates import output_staircase_units
 
 CLAIM = Claim("M32", "Lemma T on the task outputs: N1 >= 2^q ceil(2^(m-q)/eps) - 2^q")
 
@@ -59,6 +60,10 @@ def _check(n: int, sigmas, slack: int = 1) -> tuple[int, int, int]:
                     expect(units <= lower_bound(n, m, eps, 0) - 1,
                            "optimum above 2^q ceil(2^(m-q)/eps) - 1 (one staircase per cell)",
                            n=n, m=m, k=k, sigma=sigma, eps=eps, units=units)
+                    if slack == 1:
+                        expect_equal(output_staircase_units(n, m, eps),
+                                     (bound, lower_bound(n, m, eps, 0) - 1),
+                                     "output_staircase_units != the bound", n=n, m=m, eps=eps)
                     gap = units - bound
                     low = gap if low is None else min(low, gap)
                     high = gap if high is None else max(high, gap)

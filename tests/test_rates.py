@@ -19,6 +19,7 @@ from exactmtl.rates import (
     exponent_gap,
     exponent_table,
     heads_for_tasks,
+    output_staircase_units,
     power_compare,
     rate_exponents,
     rate_readings,
@@ -94,6 +95,17 @@ def test_separate_exponent_differs_from_joint():
     assert power_compare(2, 60, F(row.separate[0], 1000)) == 1
 
 
+def test_output_staircase_units_against_greedy():
+    from exactmtl.construction import outputs, random_sigma
+    from exactmtl.networks import optimal_staircase_pieces
+
+    for n, m in [(2, 1), (3, 2), (4, 1)]:
+        for f in outputs(random_sigma(n, seed=3), n, m, list(range(2 ** m))):
+            for eps in (F(1, 3), F(1, 8), F(2 ** m, 2 ** (n + 2))):
+                lo, hi = output_staircase_units(n, m, eps)
+                assert lo <= optimal_staircase_pieces(f, eps) - 1 <= hi
+
+
 def test_readings_row():
     r = rate_readings(4, F(1, 16))
     assert r.scaling.joint == (60, 63) and r.scaling.separate == (240, 245)
@@ -113,6 +125,8 @@ def test_readings_row():
     (lambda: tasks_for_eps(F(1, 2), 0.5), InexactInputError, r"beta=0\.5 is a float"),
     (lambda: readings_table(3, [F(1, 2)]), InvalidArgumentType, r"must be sequences"),
     (lambda: power_compare(0, 1, 1), InvalidArgument, r"base=0 must be > 0"),
+    (lambda: output_staircase_units(3, 1, 0), InvalidArgument, r"eps=0 must be > 0"),
+    (lambda: output_staircase_units(-1, 1, 1), InvalidArgument, r"n=-1"),
 ])
 def test_errors(call, exc, message):
     with pytest.raises(exc, match=message):
