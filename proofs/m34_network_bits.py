@@ -63,18 +63,22 @@ def _values_by_length(top: int) -> dict[int, list[Fraction]]:
 
 
 def _count_prefix_networks(budget: int) -> tuple[int, int]:
-    """(networks, distinct functions) among v H(w x + b) + c with <= budget bits."""
+    """(networks, distinct functions) among v H(w x + b) + c with <= budget bits; the exact
+    Kraft sum of their (concatenated) codewords is checked to be <= 1 on the way."""
     by_len = _values_by_length(budget)
     lengths = sorted(by_len)
     nets = 0
+    kraft = Fraction(0)
     funcs = set()
     for combo in itertools.product(lengths, repeat=4):
         if sum(combo) > budget:
             continue
         for w, b, v, c in itertools.product(*(by_len[n] for n in combo)):
             nets += 1
+            kraft += Fraction(1, 2 ** sum(combo))
             f = Network([([[w]], [b], "heaviside"), ([[v]], [c], "identity")])
             funcs.add(f.to_piecewise(closed=False))
+    expect(kraft <= 1, "Kraft sum of the network code above 1", B=budget, kraft=kraft)
     return nets, len(funcs)
 
 

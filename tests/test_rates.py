@@ -166,3 +166,22 @@ def test_cli_missing_n_is_a_usage_error(capsys):
         main(["bounds", "--n", "3"])
     assert exc.value.code == 2
     assert "--n and --ks are required" in capsys.readouterr().err
+
+
+def test_readme_table_is_what_the_code_computes():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Rate readings of the gap")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if re.match(r"\| \d", line)]
+    assert len(rows) >= 4
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        r = rate_readings(int(cells[0]), F(cells[1]))
+        s = r.scaling
+        fmt = lambda lo_hi: f"[{lo_hi[0]}, {lo_hi[1]}]"  # noqa: E731
+        assert cells[2] == str(r.ratio_lower)
+        assert cells[3:7] == [fmt(s.joint), str(s.joint_bound), fmt(s.separate),
+                              str(s.separate_bound)]
+        assert cells[7] == f"{r.beta}: {r.exponents[0]} > {r.exponents[1]}"
+        assert cells[8] == f"{r.depth}: {r.finite_sep}, {r.finite_joint}"
