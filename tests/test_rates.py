@@ -185,3 +185,12 @@ def test_readme_table_is_what_the_code_computes():
                               str(s.separate_bound)]
         assert cells[7] == f"{r.beta}: {r.exponents[0]} > {r.exponents[1]}"
         assert cells[8] == f"{r.depth}: {r.finite_sep}, {r.finite_joint}"
+
+
+@given(a=st.integers(1, 10**6), b=st.integers(1, 10**6), p=st.integers(1, 5),
+       q=st.integers(1, 5))
+@example(a=1, b=9, p=1, q=2)
+def test_tasks_for_eps_rational_eps(a, b, p, q):
+    T = tasks_for_eps(F(a, b), F(p, q))
+    # T = ceil((b/a)^(p/q)): T^q a^p >= b^p > (T - 1)^q a^p
+    assert T ** q * a ** p >= b ** p > (T - 1) ** q * a ** p
