@@ -472,6 +472,33 @@ def test_greedy_staircase_on_jumps_matches_dp(values, eps):
     assert optimal_staircase_pieces(f, eps) == stair.pieces == _step_dp(None, values, eps)
 
 
+def _cells(ends, size, mirror=False):
+    """Right-continuous PL function with value ends[c][0] at the left of cell c and limit
+    ends[c][1] at its right (mirror: the right-continuous version of f(1 - x))."""
+    if mirror:
+        ends = [(b, a) for a, b in reversed(ends)]
+    pieces = []
+    for c, (a, b) in enumerate(ends):
+        slope = (b - a) * size
+        pieces.append((a - slope * F(c, size), slope))
+    return Piecewise.linear([F(c, size) for c in range(1, size)], pieces)
+
+
+@given(ends=st.lists(st.tuples(rationals(8, -2, 2), rationals(8, -2, 2)), min_size=1,
+                     max_size=8),
+       eps=rationals(16, 0, 2).filter(lambda e: e > 0))
+@example(ends=[(F(-1), F(0)), (F(1), F(0)), (F(0), F(1))], eps=F(1, 4))
+def test_greedy_staircase_on_jumps_mirror(ends, eps):
+    # the least number of pieces over all interval partitions is mirror invariant, and for a
+    # right-continuous function it is the greedy count (see networks._greedy)
+    size = len(ends)
+    f = _cells(ends, size)
+    stair = optimal_staircase(f, eps)
+    assert sup_norm(stair - f) <= eps
+    assert optimal_staircase_pieces(f, eps) == optimal_staircase_pieces(
+        _cells(ends, size, mirror=True), eps)
+
+
 @pytest.mark.parametrize(("m", "q"), [(m, q) for m in range(4) for q in range(m, m + 4)])
 def test_grid_staircase(m, q):
     net = staircase_network(m, q)
