@@ -28,7 +28,8 @@ import mpmath
 from exactmtl.proofcheck import Claim, expect, expect_equal, progress
 from exactmtl.rates import EXPONENT_CONSTANTS, exponent_gap, rate_exponents
 
-CLAIM = Claim("M31", "reading (3): exponents 1/(1+beta) (joint) > 1/(1+2beta) (separate)")
+CLAIM = Claim("M31", "reading (3): exponents 1/(1+beta) > 1/(1+2beta); "
+              + ", ".join(f"{k} = {v}" for k, v in EXPONENT_CONSTANTS.items()))
 
 BETAS = [Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3), Fraction(1),
          Fraction(3, 2), Fraction(2), Fraction(3)]
