@@ -17,7 +17,10 @@ the four readings of "a sharp gap between optimal rates", with exact values only
 4. **finite depth** (Theorem A): at depth ``n`` below ``delta_min / 2``, ``L_joint <= 2^n - 1``
    while ``L_sep >= T(2^n - 2^m)``.
 
-:func:`rate_readings` puts the four side by side for one ``(T, eps)``.
+:func:`rate_readings` puts the four side by side for one ``(T, eps)`` (:func:`readings_table`
+and ``exactmtl bounds --tasks T``; :func:`exponent_table` and ``exactmtl bounds --beta B`` for
+reading 3). On the network side, :func:`output_staircase_units` is Lemma T for the
+discontinuous task outputs (THEORY-main 4.3).
 
 >>> from fractions import Fraction
 >>> s = task_scaling(3, Fraction(1, 8))

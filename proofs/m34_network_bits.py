@@ -16,7 +16,8 @@ Statement   (a) Counting lemma: if the weights of networks of one architecture (
             layer and the digit units are paid once jointly, T times separately.
 Check       (a) every 1-unit network v H(w x + b) + c whose four parameters cost <= B bits in the
             elias-gamma-dyadic code, odd B <= 15: the networks and their exactly compiled functions
-            (Network.to_piecewise) number <= 2^B. (b) joint_separate_costs for n = 2 (every
+            (Network.to_piecewise) number <= 2^B, and the exact Kraft sum of their codewords
+            is <= 1. (b) joint_separate_costs for n = 2 (every
             sigma), n = 3, 4 (seeded sigma), m <= min(n, 2), K = {0..2^m - 1}, p = max(n, m+1)
             .. n + 1; the code lengths from Theorem A/B (exact or the lower bound) at depth n and
             Theorem B at n = oo; ratio and factor as stated; n = p = 4..10, m = 1, 2 for the
