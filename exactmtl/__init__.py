@@ -1,6 +1,8 @@
 """exactmtl: exact verification for the approximation theory of multi-task learning.
 
 Every public name of the interactive-session surface is imported here; ``__all__`` is sorted.
+``from exactmtl import *`` exports no name that ``from sympy import *`` defines: the names in
+:data:`SYMPY_SHADOWED` are importable explicitly and star-exported under aliases.
 """
 
 from exactmtl.bases import (
@@ -73,6 +75,7 @@ from exactmtl.errors import (
     InexactInputError,
     InvalidArgument,
     InvalidArgumentType,
+    MissingDependency,
     UndecidedError,
 )
 from exactmtl.grid import (
@@ -122,6 +125,15 @@ from exactmtl.piecewise import (
     relu,
     sup_norm,
 )
+from exactmtl.plotting import (
+    plot_code_length,
+    plot_family,
+    plot_features,
+    plot_function,
+    plot_heads,
+    plot_network,
+    plot_outputs,
+)
 from exactmtl.prefixcodes import (
     RATIONAL_CODES,
     decode_rational,
@@ -168,9 +180,26 @@ from exactmtl.transforms import (
 
 __version__ = "0.1.0"
 
+# sympy interoperability: ``from sympy import *; from exactmtl import *`` must not shadow a sympy
+# name. The names below that sympy also defines stay importable explicitly (``from exactmtl
+# import Piecewise``) but are left out of ``__all__``; these aliases are star-exported instead.
+PiecewiseFunction = Piecewise
+EqualityVerdict = Equality
+integral = integrate
+floor_of = floor
+frac_of = frac
+pointwise_max = maximum
+pointwise_min = minimum
+walsh_hadamard = fwht
+inverse_walsh_hadamard = ifwht
+SYMPY_SHADOWED = ("Equality", "Piecewise", "floor", "frac", "fwht", "ifwht", "integrate",
+                  "maximum", "minimum")
+"""Public names that ``from exactmtl import *`` leaves out because sympy defines them too."""
+
 __all__ = [
     "ACTIVATIONS",
     "RATIONAL_CODES",
+    "SYMPY_SHADOWED",
     "WALSH_ORDERS",
     "BitsReport",
     "Certificate",
@@ -178,7 +207,7 @@ __all__ = [
     "CodeLengthCertificate",
     "CompiledNetwork",
     "Enclosure",
-    "Equality",
+    "EqualityVerdict",
     "ExactMTLError",
     "FiniteClass",
     "GramMatrix",
@@ -189,10 +218,11 @@ __all__ = [
     "InvalidArgumentType",
     "JointSeparateReport",
     "Layer",
+    "MissingDependency",
     "Network",
     "NetworkSize",
     "OrthogonalityVerdict",
-    "Piecewise",
+    "PiecewiseFunction",
     "Sandwich",
     "ScaledPiecewise",
     "ScreenResult",
@@ -200,7 +230,6 @@ __all__ = [
     "TaskScaling",
     "TransformResult",
     "UndecidedError",
-    "__version__",
     "all_sigmas",
     "bit_reverse",
     "certify",
@@ -228,10 +257,9 @@ __all__ = [
     "feature_distance",
     "feature_haar_coefficients",
     "feature_network",
-    "floor",
-    "frac",
+    "floor_of",
+    "frac_of",
     "from_sympy",
-    "fwht",
     "fwht_with_report",
     "gram",
     "gray",
@@ -247,13 +275,13 @@ __all__ = [
     "heaviside",
     "heaviside_piece_bound",
     "heaviside_sawtooth_network",
-    "ifwht",
     "ifwht_with_report",
     "inner",
-    "integrate",
+    "integral",
     "inverse_feature",
     "inverse_haar_lifting",
     "inverse_haar_transform",
+    "inverse_walsh_hadamard",
     "involution_screen",
     "is_dyadic",
     "joint_bits",
@@ -262,9 +290,7 @@ __all__ = [
     "joint_staircase_network",
     "kraft_sum",
     "l2_norm_squared",
-    "maximum",
     "midpoint_staircase",
-    "minimum",
     "normalized_haar_coefficients",
     "optimal_staircase",
     "optimal_staircase_pieces",
@@ -272,6 +298,15 @@ __all__ = [
     "outputs",
     "packing_number",
     "piecewise_linear_network",
+    "plot_code_length",
+    "plot_family",
+    "plot_features",
+    "plot_function",
+    "plot_heads",
+    "plot_network",
+    "plot_outputs",
+    "pointwise_max",
+    "pointwise_min",
     "rademacher",
     "rademacher_network",
     "random_sigma",
@@ -304,6 +339,7 @@ __all__ = [
     "triangle_staircase_pieces",
     "triangle_staircase_units",
     "walsh",
+    "walsh_hadamard",
     "walsh_head",
     "walsh_heads",
     "walsh_index_map",

@@ -221,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exactmtl", description="Exact verification toolkit for multi-task learning theory."
     )
+    from exactmtl import __version__
+
+    parser.add_argument("--version", action="version", version=f"exactmtl {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="run the proof-check suite")

@@ -53,6 +53,7 @@ import numpy as np
 from exactmtl._validate import as_exact, as_exact_int, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType, UndecidedError
 from exactmtl.piecewise import Piecewise, _peval, maximum, minimum, sup_norm
+from exactmtl.sympy_io import as_piecewise
 
 __all__ = [
     "CONVENTIONS",
@@ -128,6 +129,9 @@ def bits_from_count(count: int, convention: str = "N0") -> int:
 # --------------------------------------------------------------------------- tabulation
 
 def _components(f: Any, i: int) -> tuple[Piecewise, ...]:
+    f = as_piecewise(f, f"functions[{i}]")
+    if isinstance(f, (tuple, list)):
+        f = type(f)(as_piecewise(g, f"functions[{i}][{t}]") for t, g in enumerate(f))
     if isinstance(f, Piecewise):
         return (f,)
     if isinstance(f, (tuple, list)) and f and all(isinstance(g, Piecewise) for g in f):

@@ -8,6 +8,7 @@ __all__ = [
     "InexactInputError",
     "InvalidArgument",
     "InvalidArgumentType",
+    "MissingDependency",
     "UndecidedError",
 ]
 
@@ -88,3 +89,11 @@ class CheckFailed(ExactMTLError, AssertionError):
             return self.message
         where = ", ".join(f"{k}={v}" for k, v in self.case.items())
         return f"{self.message} [{where}]"
+
+
+class MissingDependency(ExactMTLError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it.
+
+    >>> isinstance(MissingDependency("pip install 'exactmtl[plot]'"), ImportError)
+    True
+    """

@@ -230,7 +230,10 @@ def _claim_sort_key(claim_id: str) -> tuple:
 
 
 def default_proof_dir() -> Path:
-    """``./proofs`` if it exists, else the ``proofs/`` beside the installed package.
+    """``./proofs`` if it exists, else the suite the wheel carries, else the checkout's ``proofs/``.
+
+    An installed wheel carries the top-level ``proofs/`` as the package ``exactmtl._proofs``
+    (see pyproject.toml), so ``exactmtl check`` runs the whole suite from any folder.
 
     >>> default_proof_dir().name
     'proofs'
@@ -238,7 +241,11 @@ def default_proof_dir() -> Path:
     here = Path.cwd() / "proofs"
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parent.parent / "proofs"
+    package = Path(__file__).resolve().parent
+    installed = package / "_proofs"
+    if installed.is_dir():
+        return installed
+    return package.parent / "proofs"
 
 
 def _load(path: Path) -> ModuleType:
