@@ -578,6 +578,17 @@ class Certificate:
             "backend": f"python-flint {flint.__version__} arb",
         }
 
+    def to_coq(self, name: str = "certificate") -> str:
+        """The Coq file text proving this verdict with the ``interval`` tactic (exactmtl.coq).
+
+        >>> import sympy
+        >>> print(certify(sympy.pi, ">", 3).to_coq("pi_gt_3").splitlines()[-2])
+        Lemma pi_gt_3 : PI > 3.
+        """
+        from exactmtl.coq import certificate_file
+
+        return certificate_file(self, name).text
+
     def __str__(self) -> str:
         if self.enclosure is None:
             return (f"{self.status}: {self.expression} {self.relation} {self.threshold} (no "

@@ -217,6 +217,48 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from exactmtl.coq import COQ_PACKAGES, compile_coq, coqc_path, export_items
+    from exactmtl.errors import InvalidArgumentType
+
+    if not args.coq:
+        print("exactmtl export: --coq DIR is required (the only export format)", file=sys.stderr)
+        return 2
+    target = Path(args.coq)
+    if target.exists() and not target.is_dir():
+        print(f"exactmtl export: --coq {args.coq!r} exists and is not a folder", file=sys.stderr)
+        return 2
+    if args.compile and coqc_path() is None:
+        print(f"exactmtl export: coqc not found; install the Debian packages {COQ_PACKAGES}",
+              file=sys.stderr)
+        return 2
+    try:
+        files = export_items(args.k)
+    except (InvalidArgument, InvalidArgumentType) as exc:
+        print(f"exactmtl export: {exc}", file=sys.stderr)
+        return 2
+    paths = [f.write(target) for f in files]
+    if not args.compile:
+        for f, path in zip(files, paths):
+            print(f"{f.item:<48} {path}")
+        print(f"{len(paths)} Coq files written to {target}")
+        return 0
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        results = list(pool.map(compile_coq, paths))
+    failed = 0
+    for f, res in zip(files, results):
+        print(f"{f.item:<48} {'ok' if res else 'FAIL':<5} ({res.seconds:.1f} s)")
+        if not res:
+            failed += 1
+            print("    " + res.output.replace("\n", "\n    "))
+    print(f"{len(paths)} Coq files: {len(paths) - failed} compiled, {failed} failed "
+          f"({time.perf_counter() - start:.1f} s)")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exactmtl", description="Exact verification toolkit for multi-task learning theory."
@@ -265,6 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="force enumeration of every sign pattern (n <= 4)")
     how.add_argument("--closed", action="store_true", help="closed forms only")
     bounds.set_defaults(func=_cmd_bounds)
+
+    export = sub.add_parser("export", help="export kernel-checkable certificates (Coq)")
+    export.add_argument("--coq", metavar="DIR", help="write one .v file per item into DIR")
+    export.add_argument("-k", action="append", metavar="ID",
+                        help="only items whose id starts with or matches ID (repeatable)")
+    export.add_argument("--compile", action="store_true",
+                        help="compile every file with coqc; exit 1 if one is rejected")
+    export.set_defaults(func=_cmd_export)
 
     return parser
 
