@@ -672,7 +672,8 @@ def _occam_items() -> list[CoqFile]:
                              prec=b.value.prec, note="kl(r_hat||lo) <= c: lo is below the bound")]
     if b.hi < 1:
         files.append(inequality_file(f"{base}/upper", _kl_expr(r_hat, b.hi), ">", c,
-                                     prec=b.value.prec, note="kl(r_hat||hi) > c with kl increasing on [r_hat, 1]:"
+                                     prec=b.value.prec,
+                                     note="kl(r_hat||hi) > c with kl increasing on [r_hat, 1]:"
                                           " every r with kl(r_hat||r) <= c is below hi"))
     return files
 
