@@ -45,6 +45,7 @@ from exactmtl.coding import (
     separate_bits,
     separate_bits_report,
 )
+from exactmtl.coding_check import check_certificate
 from exactmtl.construction import (
     all_sigmas,
     compose_features,
@@ -61,6 +62,8 @@ from exactmtl.construction import (
     sign_pattern,
     walsh_head,
 )
+from exactmtl.construction_cellwise import cellwise_ends
+from exactmtl.construction_certify import certify_class
 from exactmtl.construction_networks import (
     StaircaseCosts,
     feature_network,
@@ -76,6 +79,7 @@ from exactmtl.errors import (
     InvalidArgument,
     InvalidArgumentType,
     MissingDependency,
+    ResourceLimitError,
     UndecidedError,
 )
 from exactmtl.grid import (
@@ -223,6 +227,7 @@ __all__ = [
     "NetworkSize",
     "OrthogonalityVerdict",
     "PiecewiseFunction",
+    "ResourceLimitError",
     "Sandwich",
     "ScaledPiecewise",
     "ScreenResult",
@@ -232,7 +237,10 @@ __all__ = [
     "UndecidedError",
     "all_sigmas",
     "bit_reverse",
+    "cellwise_ends",
     "certify",
+    "certify_class",
+    "check_certificate",
     "code_length",
     "code_length_bounds",
     "code_length_certificate",

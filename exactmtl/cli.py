@@ -1,10 +1,16 @@
 """Command line: ``exactmtl check | list | bounds`` (and ``python -m exactmtl``).
 
-``exactmtl check [PATHS] [-k ID] [--full] [--json FILE]`` prints one line per claim (ok, FAIL
-with the failing case, or ERROR), then a summary. Exit codes: 0 every claim holds, 1 a claim
+``exactmtl check [PATHS] [-k ID] [--full] [--json FILE] [--jobs N | --scheduler ADDR]`` prints
+one line per claim (ok, FAIL with the failing case, or ERROR), then a summary. ``--jobs N`` runs
+the claims' independent units on N processes and ``--scheduler tcp://HOST:PORT`` on a Dask
+cluster (:mod:`exactmtl.scheduling`); the verdicts and certificates are the serial run's, and
+Ctrl-C cancels every unit and exits 130 with no report. Exit codes: 0 every claim holds, 1 a claim
 failed or errored (a proof file that cannot be loaded is an ERROR), 2 usage error (unknown
 flag, a path that is not a proof file or folder, ``-k`` matching nothing, an unwritable
-``--json`` target).
+``--json`` target), 130 interrupted (Ctrl-C), 141 stdout closed (``| head``).
+
+Every bad argument is one line on stderr and exit code 2, before any work: numbers are parsed
+with bounded cost (``exactmtl._cliargs``), report targets are tried before the run.
 
 >>> main(["check", "proofs/a9_centred_waves.py"])  # doctest: +ELLIPSIS
 A9  ok     centred triangle waves: orthogonal, norm^2 1/12  (... s)
@@ -21,9 +27,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from exactmtl.errors import InvalidArgument
+from exactmtl._cliargs import (
+    OneLineParser,
+    bounded_int,
+    exact_number,
+    int_list,
+    output_target_problem,
+    run,
+)
+from exactmtl.errors import InvalidArgument, ResourceLimitError
 
 __all__ = ["main"]
+
+MAX_BOUNDS_DEPTH = 10_000   # exactmtl bounds --n: 2**n stays printable (Python's 4300 digits)
+MAX_BOUNDS_TASKS = 4096     # exactmtl bounds --ks: number of readout indices
 
 
 class _Status:
@@ -63,23 +80,32 @@ class _Status:
 
 def _json_target_problem(path: str) -> str | None:
     """Why ``--json path`` cannot be written (checked before a long run), or None."""
-    target = Path(path)
-    if target.is_dir():
-        return f"--json {path!r} is a directory; expected a file name"
-    parent = target.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        return f"--json {path!r}: {str(parent)!r} is not a directory"
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return f"--json {path!r}: the directory {str(parent)!r} is not writable"
-    return None
+    return output_target_problem(path, "--json")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one line (an OSError's text can hold a very long path)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = str(exc.filename or "")
+        shown = name if len(name) <= 80 else name[:80] + "..."
+        return f"{shown!r}: {exc.strerror}" if name else exc.strerror
+    return " ".join(str(exc).split())
+
+
+def _nothing_selected(args: argparse.Namespace) -> str:
+    if args.k:
+        return f"no claim matches -k {' '.join(args.k)}"
+    where = " ".join(map(repr, args.paths)) if args.paths else "proofs/"
+    return f"no proof files found in {where}"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from exactmtl.proofcheck import broken_result, discover, run_all, select, write_report
 
-    if args.json:
+    parallel = _parallel_options(args)  # --jobs / --scheduler: refused before any work
+    if isinstance(parallel, int):
+        return parallel
+    if args.json is not None:
         problem = _json_target_problem(args.json)
         if problem:
             print(f"exactmtl check: {problem}", file=sys.stderr)
@@ -87,12 +113,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     broken: list = []
     try:
         proofs = select(discover(args.paths, broken=broken), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl check: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl check: {_one_line(exc)}", file=sys.stderr)
         return 2
     broken = select(broken, args.k)
     if not proofs and not broken:
-        print(f"exactmtl check: no claim matches -k {' '.join(args.k or [])}", file=sys.stderr)
+        print(f"exactmtl check: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     status = _Status(sys.stderr)
     width = max(len(p.id) for p in [*proofs, *broken])
@@ -106,12 +132,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
             where = ", ".join(f"{k}={v}" for k, v in problem.case.items())
             print(f"{'':<{width}}  {problem.kind} {problem.name}: {problem.message}"
                   + (f" [{where}]" if where else ""), flush=True)
+            if problem.status == "ERROR" and problem.traceback:
+                for tb_line in problem.traceback.rstrip().splitlines():
+                    print(f"{'':<{width}}    {tb_line}", flush=True)
 
     results = []
     for b in broken:
         results.append(broken_result(b))
         show(results[-1])
-    results += run_all(proofs, full=args.full, report=status, on_result=show)
+    notes: list[str] = []
+    if parallel is None:
+        results += run_all(proofs, full=args.full, report=status, on_result=show)
+    else:
+        try:
+            run = _run_parallel(proofs, args, parallel, status, show)
+        except KeyboardInterrupt:
+            status.clear()
+            print("exactmtl check: interrupted; every unit cancelled, no report written",
+                  file=sys.stderr)
+            return 130
+        except InvalidArgument as exc:
+            status.clear()
+            print(f"exactmtl check: {exc}", file=sys.stderr)
+            return 2
+        results += run.results
+        notes = run.notes
+        status.clear()
+        print(run.balance_line())
+        for note in notes:
+            print(f"note: {note}")
     status.clear()
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "FAIL", "ERROR")}
     steps = [s for r in results for s in r.steps]
@@ -122,7 +171,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
           f"falsifiers rejected; {'full' if args.full else 'default'} ranges)")
     if args.json:
         try:
-            write_report(results, args.json, full=args.full)
+            write_report(results, args.json, full=args.full, notes=notes)
         except OSError as exc:
             print(f"exactmtl check: cannot write --json {args.json!r}: {exc}", file=sys.stderr)
             return 2
@@ -130,13 +179,49 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if counts["ok"] == len(results) else 1
 
 
+def _parallel_options(args: argparse.Namespace) -> tuple[int, str | None] | int | None:
+    """``(jobs, scheduler)`` for a parallel run, None for the plain serial run, or exit code 2."""
+    from exactmtl.scheduling import parse_jobs
+
+    if args.scheduler is not None:
+        if args.jobs is not None:
+            print("exactmtl check: --jobs and --scheduler exclude each other (the cluster's "
+                  "workers set the parallelism)", file=sys.stderr)
+            return 2
+        if "://" not in args.scheduler and ":" not in args.scheduler:
+            print(f"exactmtl check: --scheduler {args.scheduler!r}: expected an address such "
+                  "as tcp://HOST:PORT", file=sys.stderr)
+            return 2
+        return (1, args.scheduler)
+    if args.jobs is None:
+        return None
+    try:
+        jobs = parse_jobs(args.jobs)
+    except InvalidArgument as exc:
+        print(f"exactmtl check: --{exc}", file=sys.stderr)
+        return 2
+    return (jobs, None)
+
+
+def _run_parallel(proofs, args: argparse.Namespace, parallel: tuple[int, str | None],
+                  status, show):
+    from exactmtl.scheduling import run_parallel
+
+    jobs, scheduler = parallel
+    return run_parallel(proofs, full=args.full, jobs=jobs, scheduler=scheduler, report=status,
+                        on_result=show)
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     from exactmtl.proofcheck import discover, select
 
     try:
         proofs = select(discover(args.paths), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl list: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl list: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    if not proofs:
+        print(f"exactmtl list: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     for p in proofs:
         print(f"{p.id:<6} {p.claim.title}")
@@ -146,24 +231,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_ks(text: str, flag: str = "--ks") -> list[int]:
-    try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise InvalidArgument(f"{flag}={text!r} must be comma-separated integers, e.g. "
-                              f"{flag} 0,1,2,3") from None
+def _parse_ks(text: str) -> list[int]:
+    return int_list(text, "--ks", minimum=0, maximum=(1 << MAX_BOUNDS_DEPTH) - 1,
+                    most=MAX_BOUNDS_TASKS)
 
 
-def _parse_eps(text: str | None, flag: str = "--eps"):
-    from fractions import Fraction
-
-    if text is None:
-        return None
-    try:
-        return Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise InvalidArgument(f"{flag}={text!r} is not an exact number; expected e.g. 1/4 "
-                              "or 0.25") from None
+def _parse_eps(text: str | None):
+    return None if text is None else exact_number(text, "--eps")
 
 
 def _cmd_rate_readings(args: argparse.Namespace) -> int:
@@ -176,16 +250,16 @@ def _cmd_rate_readings(args: argparse.Namespace) -> int:
     try:
         parts = []
         if args.tasks is not None:
-            tasks = _parse_ks(args.tasks, flag="--tasks")
+            tasks = int_list(args.tasks, "--tasks", minimum=1, maximum=MAX_BOUNDS_TASKS,
+                             most=64)
             eps = _parse_eps(args.eps)
             epss = [eps] if eps is not None else [Fraction(1, 2 ** j) for j in (4, 8, 16)]
             parts.append(readings_table(tasks, epss))
         if args.beta is not None:
-            beta = _parse_eps(args.beta, flag="--beta")
-            if args.jmax < 1:
-                raise InvalidArgument(f"--jmax={args.jmax} must be >= 1")
-            parts.append(exponent_table(beta, range(1, args.jmax + 1)))
-    except (InvalidArgument, InvalidArgumentType) as exc:
+            beta = exact_number(args.beta, "--beta")
+            jmax = bounded_int(args.jmax or "20", "--jmax", minimum=1, maximum=1000)
+            parts.append(exponent_table(beta, range(1, jmax + 1)))
+    except (InvalidArgument, InvalidArgumentType, ResourceLimitError) as exc:
         print(f"exactmtl bounds: {exc}", file=sys.stderr)
         return 2
     print("\n\n".join(parts))
@@ -199,15 +273,17 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
     if args.tasks is not None or args.beta is not None:
         return _cmd_rate_readings(args)
     if args.n is None or args.ks is None:
-        print("exactmtl bounds: --n and --ks are required (or --tasks T / --beta B for the "
-              "rate readings)", file=sys.stderr)
-        raise SystemExit(2)  # a usage error, as argparse reports a missing required flag
+        args.parser.error("the following arguments are required: --n, --ks (or --tasks T / "
+                          "--beta B for the rate readings)")
 
     route = "brute" if args.brute else "closed" if args.closed else "auto"
     try:
-        text = bounds_table(args.n, args.m, _parse_ks(args.ks), _parse_eps(args.eps),
+        n = bounded_int(args.n, "--n", minimum=1, maximum=MAX_BOUNDS_DEPTH)
+        m = None if args.m is None else bounded_int(args.m, "--m", minimum=0,
+                                                     maximum=MAX_BOUNDS_DEPTH)
+        text = bounds_table(n, m, _parse_ks(args.ks), _parse_eps(args.eps),
                             heads=args.heads, convention=args.convention, route=route)
-    except (InvalidArgument, InvalidArgumentType) as exc:
+    except (InvalidArgument, InvalidArgumentType, ResourceLimitError) as exc:
         print(f"exactmtl bounds: {exc}", file=sys.stderr)
         return 2
     except UndecidedError as exc:
@@ -260,13 +336,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="exactmtl", description="Exact verification toolkit for multi-task learning theory."
     )
     from exactmtl import __version__
 
     parser.add_argument("--version", action="version", version=f"exactmtl {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     check = sub.add_parser("check", help="run the proof-check suite")
     check.add_argument("paths", nargs="*", help="proof files or folders (default: proofs/)")
@@ -274,6 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run only claims with this id or glob (repeatable), e.g. -k A3 -k 'M*'")
     check.add_argument("--full", action="store_true", help="run the long ranges")
     check.add_argument("--json", metavar="FILE", help="write a machine-readable report")
+    check.add_argument("-j", "--jobs", metavar="N", default=None,
+                       help="run independent units on N local processes (0 or auto: all cores)")
+    check.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                       help="run the units on a Dask distributed cluster "
+                            "(pip install 'exactmtl[distributed]')")
     check.set_defaults(func=_cmd_check)
 
     lst = sub.add_parser("list", help="list the claims of the proof-check suite")
@@ -284,9 +365,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     bounds = sub.add_parser(
         "bounds", help="joint/separate code lengths of the main construction (THEORY 3.5)")
-    bounds.add_argument("--n", type=int, default=None,
-                        help="feature depth n >= 1 (required unless --tasks or --beta)")
-    bounds.add_argument("--m", type=int, default=None,
+    bounds.add_argument("--n", default=None,
+                        help=f"feature depth 1 <= n <= {MAX_BOUNDS_DEPTH} (required unless "
+                             "--tasks or --beta)")
+    bounds.add_argument("--m", default=None,
                         help="readout frequency m <= n (default: least m with every k < 2^m; "
                              "n for --heads walsh)")
     bounds.add_argument("--ks", default=None, help="readout indices, e.g. 0,1,2,3")
@@ -296,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     bounds.add_argument("--beta", default=None, metavar="B",
                         help="reading (3): T(eps) = ceil(eps^-B) tasks along eps = 2^-j, "
                              "j = 1..--jmax; exponents 1/(1+B) and 1/(1+2B)")
-    bounds.add_argument("--jmax", type=int, default=20, help="largest j for --beta (default 20)")
+    bounds.add_argument("--jmax", default=None, help="largest j for --beta (default 20)")
     bounds.add_argument("--eps", default=None,
                         help="exact eps >= 0, e.g. 1/4 (default 0: identification)")
     bounds.add_argument("--heads", default="sawtooth-walsh",
@@ -306,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--brute", action="store_true",
                      help="force enumeration of every sign pattern (n <= 4)")
     how.add_argument("--closed", action="store_true", help="closed forms only")
-    bounds.set_defaults(func=_cmd_bounds)
+    bounds.set_defaults(func=_cmd_bounds, parser=bounds)
 
     export = sub.add_parser("export", help="export kernel-checkable certificates (Coq)")
     export.add_argument("--coq", metavar="DIR", help="write one .v file per item into DIR")
@@ -326,6 +408,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     A9     centred triangle waves: orthogonal, norm^2 1/12
     0
     """
+    return run(_main, argv, "exactmtl")
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -9,6 +9,7 @@ __all__ = [
     "InvalidArgument",
     "InvalidArgumentType",
     "MissingDependency",
+    "ResourceLimitError",
     "UndecidedError",
 ]
 
@@ -58,6 +59,20 @@ class InexactInputError(InvalidArgumentType):
     Traceback (most recent call last):
     ...
     exactmtl.errors.InexactInputError: x=0.1 is a float; pass Fraction('0.1') or ...
+    """
+
+
+class ResourceLimitError(ExactMTLError, ValueError):
+    """A small input asks for more time or memory than a documented limit allows (a ValueError).
+
+    Raised *before* the work starts; the message names the limit and how to raise it.
+
+    >>> from exactmtl.certified import certify
+    >>> import sympy
+    >>> certify(sympy.pi, "<", 4, max_prec=10**9)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.ResourceLimitError: max_prec=1000000000 bits exceeds the precision limit ...
     """
 
 

@@ -39,11 +39,13 @@ from fractions import Fraction
 from typing import Any
 
 from exactmtl._validate import as_exact, as_exact_int
-from exactmtl.closed_forms import theorem_a, theorem_b_index
-from exactmtl.errors import InvalidArgument
+from exactmtl.closed_forms import theorem_b_index
+from exactmtl.errors import InvalidArgument, ResourceLimitError
 
 __all__ = [
     "EXPONENT_CONSTANTS",
+    "MAX_BETA_DENOMINATOR",
+    "MAX_RATE_BITS",
     "ExponentGapRow",
     "RateReadings",
     "TaskScaling",
@@ -66,6 +68,19 @@ EXPONENT_CONSTANTS: dict[str, Fraction] = {
 }
 
 
+#: Largest ``log2`` of the numbers computed here (``T``, ``2^(m+j)``, ``eps^-beta``): inputs
+#: that ask for more are refused with :class:`~exactmtl.errors.ResourceLimitError` first.
+MAX_RATE_BITS = 1 << 14
+#: Largest denominator ``q`` of ``beta = p/q`` (``T(eps)`` compares ``N^q`` with ``eps^-p``).
+MAX_BETA_DENOMINATOR = 1 << 10
+
+
+def _bits_limit(bits: int, what: str) -> None:
+    if bits > MAX_RATE_BITS:
+        raise ResourceLimitError(f"{what} needs numbers of about 2^{bits}; the limit is "
+                                 f"2^{MAX_RATE_BITS} (exactmtl.rates.MAX_RATE_BITS)")
+
+
 def _positive_eps(eps: Any) -> Fraction:
     e = as_exact(eps, "eps")
     if e <= 0:
@@ -77,6 +92,9 @@ def _beta(beta: Any) -> Fraction:
     b = as_exact(beta, "beta")
     if b <= 0:
         raise InvalidArgument(f"beta={b} must be a rational > 0 (T(eps) = ceil(eps^-beta))")
+    if b.denominator > MAX_BETA_DENOMINATOR:
+        raise ResourceLimitError(f"beta={b} has denominator {b.denominator}; expected at most "
+                                 f"{MAX_BETA_DENOMINATOR} (exactmtl.rates.MAX_BETA_DENOMINATOR)")
     return b
 
 
@@ -160,6 +178,10 @@ def tasks_for_eps(eps: Any, beta: Any) -> int:
     e = _positive_eps(eps)
     b = _beta(beta)
     p, q = b.numerator, b.denominator
+    if e < 1:
+        _bits_limit(-(-p * e.denominator.bit_length() // q),
+                    f"T(eps) = ceil(eps^-beta) (beta = {b}, eps with a "
+                    f"{e.denominator.bit_length()}-bit denominator)")
     num, den = e.denominator ** p, e.numerator ** p  # eps^-p = num / den
     n = _floor_root(num, den, q)
     return n if n ** q * den == num else n + 1
@@ -185,7 +207,7 @@ def output_staircase_units(n: Any, m: Any, eps: Any) -> tuple[int, int]:
     Lower end: ``F`` is affine with ``|slope| 2^(m+1)`` on each level-``q`` cell, so at least
     ``ceil(2^(m-q)/eps)`` pieces meet each cell and only the ``2^q - 1`` cell boundaries can be
     straddled (pieces lemma: units = pieces - 1). Upper end: one optimal staircase per cell.
-    Both ends are attained (proofs/m32, exact greedy segmentation for ``n <= 3``).
+    Both ends are attained (proofs/m33, exact greedy segmentation for ``n <= 3``).
 
     >>> output_staircase_units(3, 2, Fraction(1, 16)), 2**6 - 1
     ((56, 63), 63)
@@ -194,6 +216,7 @@ def output_staircase_units(n: Any, m: Any, eps: Any) -> tuple[int, int]:
     m = as_exact_int(m, "m", minimum=0)
     e = _positive_eps(eps)
     q = max(n, m)
+    _bits_limit(q + e.numerator.bit_length(), f"Lemma T at q = max(n, m) = {q}")
     r = Fraction(1 << m, 1 << q) / e
     per_cell = -(-r.numerator // r.denominator)
     return (1 << q) * per_cell - (1 << q), (1 << q) * per_cell - 1
@@ -260,6 +283,9 @@ def task_scaling(T: Any, eps: Any) -> TaskScaling:
     T = as_exact_int(T, "T", minimum=1)
     e = _positive_eps(eps)
     m = heads_for_tasks(T)
+    _bits_limit(m + e.denominator.bit_length(),
+                f"T tasks (m = ceil(log2 T) = {m}) at eps with a {e.denominator.bit_length()}-bit "
+                "denominator")
     if e >= 1:
         return TaskScaling(T, m, e, None, (0, 0), (0, 0))
     j, joint, sep = _theorem_b_inf(T, e)
@@ -310,6 +336,7 @@ def exponent_gap(beta: Any, j: Any) -> ExponentGapRow:
     """
     b = _beta(beta)
     j = as_exact_int(j, "j", minimum=1)
+    _bits_limit(j, f"eps = 2^-{j}")
     eps = Fraction(1, 1 << j)
     T = tasks_for_eps(eps, b)
     m = heads_for_tasks(T)
@@ -360,10 +387,11 @@ def rate_readings(T: Any, eps: Any) -> RateReadings:
         beta = Fraction(a, jj)
         exps = rate_exponents(beta)
     depth = fsep = fjoint = None
-    if s.j is not None:
+    if s.j is not None:  # Theorem A at depth n = m + j (rho in closed form, as Theorem B)
         depth = m + s.j
-        th = theorem_a(depth, m, range(T))
-        fsep, fjoint = th.L_sep, th.L_joint
+        free = (1 << depth) - (1 << m)
+        rk, rs = _rho_sums(T)
+        fsep, fjoint = T * free + rs, free + rk
     return RateReadings(T, e, s, ratio, beta, exps, depth, fsep, fjoint)
 
 

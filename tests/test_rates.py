@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from exactmtl.cli import main
 from exactmtl.closed_forms import theorem_a, theorem_b
 from exactmtl.construction import rho
-from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
+from exactmtl.errors import (
+    InexactInputError,
+    InvalidArgument,
+    InvalidArgumentType,
+    ResourceLimitError,
+)
 from exactmtl.rates import (
     EXPONENT_CONSTANTS,
     _rho_sums,
@@ -83,7 +88,7 @@ def test_exponents_and_sandwich():
     for beta in (F(1, 5), F(1, 2), F(2), F(7, 3)):
         for j in (1, 7, 30):
             assert all(exponent_gap(beta, j).within().values())
-    # c1 = 1 is false (the falsifier of M31)
+    # c1 = 1 is false (the falsifier of M32)
     bad = [exponent_gap(F(1, 3), j).within({"c1": F(1)})["c1"] for j in range(1, 20)]
     assert not all(bad)
     assert EXPONENT_CONSTANTS["c2"] == 2
@@ -127,6 +132,9 @@ def test_readings_row():
     (lambda: power_compare(0, 1, 1), InvalidArgument, r"base=0 must be > 0"),
     (lambda: output_staircase_units(3, 1, 0), InvalidArgument, r"eps=0 must be > 0"),
     (lambda: output_staircase_units(-1, 1, 1), InvalidArgument, r"n=-1"),
+    (lambda: task_scaling(2**20000, F(1, 2)), ResourceLimitError, r"MAX_RATE_BITS"),
+    (lambda: tasks_for_eps(F(1, 2**100), 1000), ResourceLimitError, r"the limit is 2\^16384"),
+    (lambda: exponent_gap(F(1, 2000), 3), ResourceLimitError, r"denominator 2000"),
 ])
 def test_errors(call, exc, message):
     with pytest.raises(exc, match=message):
@@ -154,7 +162,10 @@ def test_cli_beta(capsys):
     (["--tasks", "3", "--eps", "0"], r"eps=0 must be > 0"),
     (["--beta", "-1"], r"beta=-1 must be a rational > 0"),
     (["--beta", "abc"], r"--beta='abc' is not an exact number"),
-    (["--beta", "1", "--jmax", "0"], r"--jmax=0 must be >= 1"),
+    (["--beta", "1", "--jmax", "0"], r"--jmax=0 must be an integer in \[1, 1000\]"),
+    (["--beta", "1/100000", "--jmax", "3"], r"beta=1/100000 has denominator 100000"),
+    (["--beta", "100000", "--jmax", "3"], r"the limit is 2\^16384"),
+    (["--tasks", "5000"], r"--tasks"),
 ])
 def test_cli_errors(capsys, argv, message):
     assert main(["bounds", *argv]) == 2
@@ -165,7 +176,8 @@ def test_cli_missing_n_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["bounds", "--n", "3"])
     assert exc.value.code == 2
-    assert "--n and --ks are required" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--n, --ks" in err and "--help" in err and len(err.strip().splitlines()) == 1
 
 
 def test_readme_table_is_what_the_code_computes():

@@ -1,4 +1,4 @@
-"""M30 -- reading (2): L_joint < 4T/eps is linear in T, L_sep >= T^2(1/eps - 1) quadratic.
+"""M31 -- reading (2): L_joint < 4T/eps is linear in T, L_sep >= T^2(1/eps - 1) quadratic.
 
 Statement   T tasks, heads g_{m,k} at m = ceil(log2 T), K = {0..T-1}, infinite depth. For every
             eps > 0: L_joint(eps) < 2^(m+1)/eps <= 4T/eps (and L_joint(2^-j) <= 2^(m+j) - 1 <
@@ -29,7 +29,7 @@ from exactmtl.coding import code_length_curve, output_table
 from exactmtl.proofcheck import Claim, expect, expect_equal, progress
 from exactmtl.rates import heads_for_tasks, task_scaling
 
-CLAIM = Claim("M30", "reading (2): L_joint < 4T/eps, L_sep >= T^2 (1/eps - 1), constants sharp")
+CLAIM = Claim("M31", "reading (2): L_joint < 4T/eps, L_sep >= T^2 (1/eps - 1), constants sharp")
 
 
 def _pivots(ks) -> int:

@@ -1,4 +1,4 @@
-"""M34 -- network-side lower bounds: 2^B functions per B bits; the explicit networks' bit counts.
+"""M35 -- network-side lower bounds: 2^B functions per B bits; the explicit networks' bit counts.
 
 Statement   (a) Counting lemma: if the weights of networks of one architecture (known to the
             decoder) are written with a prefix-free code, at most 2^B networks, hence at most
@@ -45,7 +45,7 @@ from exactmtl.prefixcodes import rational_code_length
 from exactmtl.proofcheck import Claim, expect, progress
 from exactmtl.rates import task_scaling
 
-CLAIM = Claim("M34", "networks in B bits realise <= 2^B functions; explicit network bit counts")
+CLAIM = Claim("M35", "networks in B bits realise <= 2^B functions; explicit network bit counts")
 
 CODE = "elias-gamma-dyadic"
 

@@ -1,4 +1,4 @@
-"""M32 -- Lemma T for the discontinuous task outputs: N1 >= 2^q ceil(2^(m-q)/eps) - 2^q.
+"""M33 -- Lemma T for the discontinuous task outputs: N1 >= 2^q ceil(2^(m-q)/eps) - 2^q.
 
 Statement   For F = g_{m,k} o h_sigma (depth n, m <= n, q = max(n, m)) and 0 < eps, every
             Heaviside network of any depth with ||Phi - F||_inf <= eps has at least
@@ -31,7 +31,7 @@ from exactmtl.networks import optimal_staircase_pieces
 from exactmtl.proofcheck import Claim, expect, expect_equal, progress
 from exactmtl.rates import output_staircase_units
 
-CLAIM = Claim("M32", "Lemma T on the task outputs: N1 >= 2^q ceil(2^(m-q)/eps) - 2^q")
+CLAIM = Claim("M33", "Lemma T on the task outputs: N1 >= 2^q ceil(2^(m-q)/eps) - 2^q")
 
 EPS = [Fraction(1, 2), Fraction(2, 5), Fraction(1, 3), Fraction(1, 4), Fraction(1, 5),
        Fraction(3, 16), Fraction(1, 8), Fraction(1, 10), Fraction(1, 16), Fraction(3, 64),

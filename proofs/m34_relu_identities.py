@@ -1,4 +1,4 @@
-"""M33 -- the ReLU+H identities of §4.1: a(y) y as ReLU/H units, and b v = ReLU(v + 2b - 1) - b.
+"""M34 -- the ReLU+H identities of §4.1: a(y) y as ReLU/H units, and b v = ReLU(v + 2b - 1) - b.
 
 Statement   (i) For a step function a(y) = a_0 + sum_c da_c H(y - t_c) (H(0) = 1),
             a(y) y = a_0 y + sum_c da_c [ReLU(y - t_c) + t_c H(y - t_c)] for every real y (no
@@ -29,7 +29,7 @@ from fractions import Fraction
 from exactmtl.piecewise import Piecewise, equal, heaviside, relu
 from exactmtl.proofcheck import Claim, expect, expect_equal
 
-CLAIM = Claim("M33", "ReLU+H identities of 4.1 on their domains, exceptional sets exact")
+CLAIM = Claim("M34", "ReLU+H identities of 4.1 on their domains, exceptional sets exact")
 
 _DOMAIN = (Fraction(-2), Fraction(2))
 

@@ -1,4 +1,4 @@
-"""M31 -- reading (3): with T(eps) = ceil(eps^-beta) tasks the optimal exponents separate.
+"""M32 -- reading (3): with T(eps) = ceil(eps^-beta) tasks the optimal exponents separate.
 
 Statement   For rational beta > 0, T(eps) = ceil(eps^-beta) tasks at m = ceil(log2 T),
             K = {0..T-1}, infinite depth, along eps = 2^-j (j >= 1):
@@ -31,7 +31,7 @@ import sympy
 from exactmtl.proofcheck import Claim, expect, expect_equal, progress
 from exactmtl.rates import EXPONENT_CONSTANTS, exponent_gap, rate_exponents
 
-CLAIM = Claim("M31", "reading (3): exponents 1/(1+beta) > 1/(1+2beta); "
+CLAIM = Claim("M32", "reading (3): exponents 1/(1+beta) > 1/(1+2beta); "
               + ", ".join(f"{k} = {v}" for k, v in EXPONENT_CONSTANTS.items()))
 
 BETAS = [Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3), Fraction(1),
