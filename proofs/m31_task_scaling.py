@@ -12,8 +12,11 @@ Check       (1) task_scaling against an independent recomputation of Theorem B a
             C_oo and every F in C_oo is within 2^(m+1-n) of its truncation, so
             L_n(eps) <= L_oo(eps) <= L_n(eps - 2^(m+1-n)); at n = 3, T <= 4 the certified
             curves are consistent with Theorem B at n = oo (joint and every task) at
-            eps in 2^-6 Z, and L_n(eps - 2^(m+1-n)) < 4T/eps wherever defined.
-Range       T <= 64, j <= 30 and n = 3 enumeration by default; --full adds T <= 256, j <= 40.
+            eps in 2^-6 Z, and L_n(eps - 2^(m+1-n)) < 4T/eps wherever defined; the same at
+            n = 4 (exact certified values, coding.bits_reports) for T = 2, 4 at eps = 1/2, 3/4,
+            1; for T = 2 at eps = 1/2, 3/4, L_4,sep(eps) >= T^2(1/eps - 1) (4 >= 4 at 1/2), so
+            the enumeration alone proves reading (2) there.
+Range       T <= 64, j <= 30, n <= 3 enumeration and the n = 4 points by default; --full adds T <= 256, j <= 40.
 Falsifier   L_joint < 2T/eps (rejected at a non-dyadic eps), L_sep >= T^2/eps (rejected), and
             Theorem B's upper bound lowered by one (rejected by the enumeration).
 Source      arXiv 2606.16028, main construction §3.6 (2), §3.5 Corollary C
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from exactmtl.coding import code_length_curve, output_table
+from exactmtl.coding import bits_reports, code_length_curve, output_table
 from exactmtl.proofcheck import Claim, expect, expect_equal, progress
 from exactmtl.rates import heads_for_tasks, task_scaling
 
@@ -152,6 +155,39 @@ def check_enumeration() -> dict:
             if heads_for_tasks(T) <= n:
                 count += _check_enumeration(n, T)
     return {"eps_points": count}
+
+
+def _check_n4(m: int, points, upper_shift: int = 0) -> dict:
+    """n = 4 (exact values from the certified n = 4 solver, coding.bits_reports)."""
+    n, T = 4, 2 ** m
+    ks = list(range(T))
+    r = Fraction(2 ** (m + 1), 2 ** n)
+    cache: dict = {}
+
+    def lengths(eps: Fraction) -> tuple[int, int]:
+        if eps not in cache:
+            s, j = bits_reports(n, m, ks, eps, route="brute")
+            cache[eps] = (j.value, s.value)
+        return cache[eps]
+
+    decided = []
+    for eps in points:
+        sc = task_scaling(T, eps)
+        lj, ls = lengths(eps)
+        expect(lj <= sc.joint[1] - upper_shift and ls <= sc.separate[1],
+               "C_4 subset C_oo: L_4 above Theorem B (n = oo)", m=m, eps=eps, L_joint=lj)
+        uj, us = lengths(eps - r)
+        expect(sc.joint[0] <= uj and sc.separate[0] <= us,
+               "L_4(eps - 2^(m-3)) below Theorem B's lower bound (n = oo)", m=m, eps=eps)
+        expect(uj < sc.joint_bound, "enumerated upper bound on L_joint >= 4T/eps", m=m, eps=eps)
+        if ls >= sc.separate_bound:  # the enumeration alone proves L_sep,oo >= T^2(1/eps - 1)
+            decided.append(str(eps))
+    return {"T": T, "decided_by_enumeration": decided}
+
+
+def check_enumeration_n4() -> dict:
+    return {"m=1": _check_n4(1, [Fraction(1, 2), Fraction(3, 4)]),
+            "m=2": _check_n4(2, [Fraction(3, 4), Fraction(1)])}
 
 
 def falsify_joint_constant_two() -> None:
