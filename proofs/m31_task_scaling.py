@@ -16,7 +16,8 @@ Check       (1) task_scaling against an independent recomputation of Theorem B a
             n = 4 (exact certified values, coding.bits_reports) for T = 2, 4 at eps = 1/2, 3/4,
             1; for T = 2 at eps = 1/2, 3/4, L_4,sep(eps) >= T^2(1/eps - 1) (4 >= 4 at 1/2), so
             the enumeration alone proves reading (2) there.
-Range       T <= 64, j <= 30, n <= 3 enumeration and the n = 4 points by default; --full adds T <= 256, j <= 40.
+Range       T <= 64, j <= 30, n <= 3 enumeration and the n = 4 points by default; --full
+            adds T <= 256, j <= 40.
 Falsifier   L_joint < 2T/eps (rejected at a non-dyadic eps), L_sep >= T^2/eps (rejected), and
             Theorem B's upper bound lowered by one (rejected by the enumeration).
 Source      arXiv 2606.16028, main construction §3.6 (2), §3.5 Corollary C
