@@ -240,9 +240,41 @@ def _parse_eps(text: str | None):
     return None if text is None else exact_number(text, "--eps")
 
 
+def _cmd_rate_readings(args: argparse.Namespace) -> int:
+    """``bounds --tasks T [--eps E]`` and ``bounds --beta B [--jmax J]``: THEORY-main 3.6."""
+    from fractions import Fraction
+
+    from exactmtl.errors import InvalidArgumentType
+    from exactmtl.rates import exponent_table, readings_table
+
+    try:
+        parts = []
+        if args.tasks is not None:
+            tasks = int_list(args.tasks, "--tasks", minimum=1, maximum=MAX_BOUNDS_TASKS,
+                             most=64)
+            eps = _parse_eps(args.eps)
+            epss = [eps] if eps is not None else [Fraction(1, 2 ** j) for j in (4, 8, 16)]
+            parts.append(readings_table(tasks, epss))
+        if args.beta is not None:
+            beta = exact_number(args.beta, "--beta")
+            jmax = bounded_int(args.jmax or "20", "--jmax", minimum=1, maximum=1000)
+            parts.append(exponent_table(beta, range(1, jmax + 1)))
+    except (InvalidArgument, InvalidArgumentType, ResourceLimitError) as exc:
+        print(f"exactmtl bounds: {exc}", file=sys.stderr)
+        return 2
+    print("\n\n".join(parts))
+    return 0
+
+
 def _cmd_bounds(args: argparse.Namespace) -> int:
     from exactmtl.coding import bounds_table
     from exactmtl.errors import InvalidArgumentType, UndecidedError
+
+    if args.tasks is not None or args.beta is not None:
+        return _cmd_rate_readings(args)
+    if args.n is None or args.ks is None:
+        args.parser.error("the following arguments are required: --n, --ks (or --tasks T / "
+                          "--beta B for the rate readings)")
 
     route = "brute" if args.brute else "closed" if args.closed else "auto"
     try:
@@ -333,12 +365,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     bounds = sub.add_parser(
         "bounds", help="joint/separate code lengths of the main construction (THEORY 3.5)")
-    bounds.add_argument("--n", required=True,
-                        help=f"feature depth 1 <= n <= {MAX_BOUNDS_DEPTH}")
+    bounds.add_argument("--n", default=None,
+                        help=f"feature depth 1 <= n <= {MAX_BOUNDS_DEPTH} (required unless "
+                             "--tasks or --beta)")
     bounds.add_argument("--m", default=None,
                         help="readout frequency m <= n (default: least m with every k < 2^m; "
                              "n for --heads walsh)")
-    bounds.add_argument("--ks", required=True, help="readout indices, e.g. 0,1,2,3")
+    bounds.add_argument("--ks", default=None, help="readout indices, e.g. 0,1,2,3")
+    bounds.add_argument("--tasks", default=None, metavar="T",
+                        help="rate readings (1)-(4) of THEORY 3.6 for T tasks (comma list "
+                             "allowed) at --eps (default 2^-4, 2^-8, 2^-16), infinite depth")
+    bounds.add_argument("--beta", default=None, metavar="B",
+                        help="reading (3): T(eps) = ceil(eps^-B) tasks along eps = 2^-j, "
+                             "j = 1..--jmax; exponents 1/(1+B) and 1/(1+2B)")
+    bounds.add_argument("--jmax", default=None, help="largest j for --beta (default 20)")
     bounds.add_argument("--eps", default=None,
                         help="exact eps >= 0, e.g. 1/4 (default 0: identification)")
     bounds.add_argument("--heads", default="sawtooth-walsh",
@@ -348,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--brute", action="store_true",
                      help="force enumeration of every sign pattern (n <= 4)")
     how.add_argument("--closed", action="store_true", help="closed forms only")
-    bounds.set_defaults(func=_cmd_bounds)
+    bounds.set_defaults(func=_cmd_bounds, parser=bounds)
 
     export = sub.add_parser("export", help="export kernel-checkable certificates (Coq)")
     export.add_argument("--coq", metavar="DIR", help="write one .v file per item into DIR")

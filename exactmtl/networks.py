@@ -1448,7 +1448,9 @@ def heaviside_piece_bound(net: Network) -> int:
     return net.size().first_layer_units + 1
 
 
-def _check_continuous_pl(f: Any) -> Piecewise:
+def _check_right_continuous_pl(f: Any) -> Piecewise:
+    """A piecewise-linear ``f`` whose value at every knot is its right limit (jumps allowed;
+    on a closed domain the value at the right end is free)."""
     f = as_piecewise(f, "f")
     if not isinstance(f, Piecewise):
         raise InvalidArgumentType(f"f has type {type(f).__name__}; expected a Piecewise")
@@ -1456,13 +1458,10 @@ def _check_continuous_pl(f: Any) -> Piecewise:
         raise InvalidArgument(f"f has degree {f.degree}; expected a piecewise-linear function")
     ks, ps, vs = f.knots, f.polys, f.values
     for i, t in enumerate(ks[:-1]):
-        right = _peval(ps[i], t)
-        left = _peval(ps[i - 1], t) if i else right
-        if not vs[i] == left == right:
-            raise InvalidArgument(f"f is not continuous at x={t}; optimal staircases are "
-                                  "computed for continuous piecewise-linear functions")
-    if f.closed and vs[-1] != _peval(ps[-1], ks[-1]):
-        raise InvalidArgument(f"f is not continuous at the right end x={ks[-1]}")
+        if vs[i] != _peval(ps[i], t):
+            raise InvalidArgument(f"f is not right-continuous at x={t} (value {vs[i]}, right "
+                                  f"limit {_peval(ps[i], t)}); optimal staircases are computed "
+                                  "for right-continuous piecewise-linear functions")
     return f
 
 
@@ -1475,7 +1474,13 @@ def _check_eps(eps: Any) -> Fraction:
 
 
 def _greedy(f: Piecewise, eps: Fraction) -> list[tuple[Fraction, Fraction, Fraction]]:
-    """Greedy maximal pieces ``(start, low, high)``: each extends while ``high - low <= 2 eps``."""
+    """Greedy maximal pieces ``(start, low, high)``: each extends while ``high - low <= 2 eps``.
+
+    ``f`` is right-continuous piecewise linear: a jump at a knot ``u`` that would make the range
+    exceed ``2 eps`` ends the piece at ``u`` (half-open pieces); for right-continuous ``f`` no
+    partition into intervals of any kind (open or closed ends, as Heaviside units with
+    negative input weights produce) has fewer pieces, because moving each boundary point into
+    the piece on its right does not enlarge any range."""
     width = 2 * eps
     ks, ps = f.knots, f.polys
     start = ks[0]
@@ -1488,6 +1493,11 @@ def _greedy(f: Piecewise, eps: Fraction) -> list[tuple[Fraction, Fraction, Fract
         x = u
         fx = _peval(p, u)
         fv = _peval(p, v)
+        if max(hi, fx) - min(lo, fx) > width:  # a jump at u: the piece ends at u
+            out.append((start, lo, hi))
+            start, lo, hi = u, fx, fx
+        else:
+            lo, hi = min(lo, fx), max(hi, fx)
         while True:
             nlo, nhi = min(lo, fv), max(hi, fv)
             if nhi - nlo <= width:
@@ -1499,6 +1509,13 @@ def _greedy(f: Piecewise, eps: Fraction) -> list[tuple[Fraction, Fraction, Fract
             out.append((start, min(lo, target), max(hi, target)))
             start, x, fx = xb, xb, target
             lo = hi = target
+    if f.closed:  # the value at the right end (free when f jumps there)
+        end = f.values[-1]
+        if max(hi, end) - min(lo, end) > width:
+            out.append((start, lo, hi))
+            start, lo, hi = ks[-1], end, end
+        else:
+            lo, hi = min(lo, end), max(hi, end)
     out.append((start, lo, hi))
     return out
 
@@ -1506,18 +1523,22 @@ def _greedy(f: Piecewise, eps: Fraction) -> list[tuple[Fraction, Fraction, Fract
 def optimal_staircase(f: Piecewise, eps: Any) -> Piecewise:
     """A step function with the least number of pieces within sup distance ``eps`` of ``f``.
 
-    ``f`` is continuous and piecewise linear; the greedy choice (extend each piece as far as the
-    range of ``f`` on it stays <= ``2 eps``, value the midpoint of that range) is optimal in one
-    dimension and computed exactly. The result has ``f``'s domain (half-open).
+    ``f`` is piecewise linear and right-continuous (jumps allowed, e.g. the task outputs
+    ``g_{m,k} o h_sigma``); the greedy choice (extend each piece as far as the range of ``f`` on
+    it stays <= ``2 eps``, value the midpoint of that range) is optimal in one dimension and
+    computed exactly. The result has ``f``'s domain (half-open; when a closed ``f`` jumps at its
+    right end, the extra one-point piece counted by :func:`optimal_staircase_pieces` is left out).
 
     >>> from exactmtl import triangle, sup_norm
     >>> s = optimal_staircase(triangle(1), Fraction(1, 5))
     >>> s.pieces, sup_norm(s - triangle(1).restrict(0, 1)) <= Fraction(1, 5)
     (5, True)
     """
-    f = _check_continuous_pl(f)
+    f = _check_right_continuous_pl(f)
     e = _check_eps(eps)
     pieces = _greedy(f, e)
+    if len(pieces) > 1 and pieces[-1][0] == f.knots[-1]:
+        pieces = pieces[:-1]
     breaks = [s for s, _, _ in pieces[1:]]
     return Piecewise.step(breaks, [(lo + hi) / 2 for _, lo, hi in pieces], f.domain)
 
@@ -1525,11 +1546,16 @@ def optimal_staircase(f: Piecewise, eps: Any) -> Piecewise:
 def optimal_staircase_pieces(f: Piecewise, eps: Any) -> int:
     """The least number of constant pieces of a step function within ``eps`` of ``f`` (exact).
 
-    >>> from exactmtl import triangle
+    ``f`` is right-continuous piecewise linear; jumps are allowed (a jump larger than ``2 eps``
+    forces a new piece), so the discontinuous task outputs of the construction are covered.
+
+    >>> from exactmtl import triangle, sawtooth
     >>> [optimal_staircase_pieces(triangle(3), Fraction(1, 2 * q)) for q in (1, 2, 3)]
     [1, 9, 17]
+    >>> optimal_staircase_pieces(sawtooth(1), Fraction(1, 4))   # 2 pieces per tooth
+    4
     """
-    f = _check_continuous_pl(f)
+    f = _check_right_continuous_pl(f)
     return len(_greedy(f, _check_eps(eps)))
 
 

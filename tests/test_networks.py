@@ -497,10 +497,65 @@ def test_greedy_staircase_is_optimal_both_ways(f, eps):
 def test_staircase_errors():
     with pytest.raises(InvalidArgument, match=r"eps=0 must be > 0"):
         optimal_staircase_pieces(triangle(2), 0)
-    with pytest.raises(InvalidArgument, match=r"not continuous at x=1/2"):
-        optimal_staircase_pieces(sawtooth(1), F(1, 4))
+    left_continuous = Piecewise([0, F(1, 2), 1], [(0,), (1,)], values=[0, 0])
+    with pytest.raises(InvalidArgument, match=r"not right-continuous at x=1/2"):
+        optimal_staircase_pieces(left_continuous, F(1, 4))
+    assert optimal_staircase_pieces(sawtooth(1), F(1, 4)) == 4  # jumps are allowed
     with pytest.raises(InvalidArgument, match=r"q=1 must be >= m=2"):
         staircase_network(2, 1)
+
+
+def _step_dp(knots, values, eps):
+    """Independent oracle for step targets: least pieces by DP over the knots (a piece boundary
+    can always be moved to the knot on its left without enlarging any range)."""
+    n = len(values)
+    best = [0] + [None] * n
+    for end in range(1, n + 1):
+        for start in range(end):
+            seg = values[start:end]
+            if best[start] is not None and max(seg) - min(seg) <= 2 * eps:
+                cand = best[start] + 1
+                if best[end] is None or cand < best[end]:
+                    best[end] = cand
+    return best[n]
+
+
+@given(values=st.lists(rationals(8, -2, 2), min_size=1, max_size=9),
+       eps=rationals(16, 0, 2).filter(lambda e: e > 0))
+@example(values=[F(0), F(1), F(0), F(1)], eps=F(1, 4))
+def test_greedy_staircase_on_jumps_matches_dp(values, eps):
+    size = len(values)
+    f = Piecewise.step([F(c, size) for c in range(1, size)], values)
+    stair = optimal_staircase(f, eps)
+    assert sup_norm(stair - f) <= eps
+    assert optimal_staircase_pieces(f, eps) == stair.pieces == _step_dp(None, values, eps)
+
+
+def _cells(ends, size, mirror=False):
+    """Right-continuous PL function with value ends[c][0] at the left of cell c and limit
+    ends[c][1] at its right (mirror: the right-continuous version of f(1 - x))."""
+    if mirror:
+        ends = [(b, a) for a, b in reversed(ends)]
+    pieces = []
+    for c, (a, b) in enumerate(ends):
+        slope = (b - a) * size
+        pieces.append((a - slope * F(c, size), slope))
+    return Piecewise.linear([F(c, size) for c in range(1, size)], pieces)
+
+
+@given(ends=st.lists(st.tuples(rationals(8, -2, 2), rationals(8, -2, 2)), min_size=1,
+                     max_size=8),
+       eps=rationals(16, 0, 2).filter(lambda e: e > 0))
+@example(ends=[(F(-1), F(0)), (F(1), F(0)), (F(0), F(1))], eps=F(1, 4))
+def test_greedy_staircase_on_jumps_mirror(ends, eps):
+    # the least number of pieces over all interval partitions is mirror invariant, and for a
+    # right-continuous function it is the greedy count (see networks._greedy)
+    size = len(ends)
+    f = _cells(ends, size)
+    stair = optimal_staircase(f, eps)
+    assert sup_norm(stair - f) <= eps
+    assert optimal_staircase_pieces(f, eps) == optimal_staircase_pieces(
+        _cells(ends, size, mirror=True), eps)
 
 
 @pytest.mark.parametrize(("m", "q"), [(m, q) for m in range(4) for q in range(m, m + 4)])

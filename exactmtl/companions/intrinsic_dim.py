@@ -31,6 +31,7 @@ from exactmtl.errors import InvalidArgument
 __all__ = [
     "amortised_dimension",
     "exact_rank",
+    "image_dimension",
     "jacobian",
     "jacobian_rank",
     "manifold_dimension",
@@ -70,6 +71,24 @@ def manifold_dimension(l: Any, n: Any, k: Any) -> int:
     """
     l, n, k = _lnk(l, n, k)
     return k * (l + n - k)
+
+
+def image_dimension(l: Any, n: Any, k: Any) -> int:
+    """min(k, l, n) (l + n - min(k, l, n)) for every k >= 1 (derived).
+
+    The image of (Q, alpha) -> Q [alpha_1 .. alpha_n] is the set of l x n matrices of rank at
+    most k, a variety of dimension r (l + n - r) with r = min(k, l, n). For k <= min(l, n) this
+    is :func:`manifold_dimension`'s k (l + n - k); beyond, the SPEC formula overcounts (it is not
+    even monotone in k) and the true value is l n.
+
+    >>> image_dimension(5, 1, 2), manifold_dimension(5, 1, 1), image_dimension(4, 3, 9)
+    (5, 5, 12)
+    """
+    l = as_exact_int(l, "l", minimum=1)
+    n = as_exact_int(n, "n", minimum=1)
+    k = as_exact_int(k, "k", minimum=1)
+    r = min(k, l, n)
+    return r * (l + n - r)
 
 
 def per_task_dimension(l: Any, n: Any, k: Any) -> Fraction:
