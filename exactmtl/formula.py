@@ -54,6 +54,7 @@ __all__ = [
     "evaluate_formula",
     "formula_parameters",
     "parse_formula",
+    "parse_grid",
 ]
 
 MAX_TEXT = 500
@@ -357,3 +358,61 @@ def _eval(e: sympy.Basic, env: dict[str, Fraction]) -> Any:  # noqa: C901 (one d
         return Fraction(math.comb(ints[0], ints[1]))
     raise _refuse(f"{type(e).__name__} is not supported in a formula (supported: numbers, "
                   f"parameters, + - * / **, {', '.join(sorted(FUNCTIONS))})")
+
+
+# --------------------------------------------------------------------------- grids (CLI)
+
+MAX_GRID_VALUES = 20000
+
+
+def _exact_text(text: str, where: str) -> Fraction:
+    t = text.strip()
+    if not t or len(t) > 60:
+        raise InvalidArgument(f"{where}: {text!r} is not an exact number; expected e.g. 3, "
+                              "-1/5 or 0.25")
+    try:
+        return Fraction(t)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidArgument(f"{where}: {text!r} is not an exact number; expected e.g. 3, "
+                              "-1/5 or 0.25") from None
+
+
+def parse_grid(items: list[str]) -> dict[str, list[Any]]:
+    """Read ``--over`` items: ``k=1..6`` (integers, both ends included), ``eps=1/5,1/8``
+    (a list of exact numbers) or ``N=7`` (one value). A name given twice is refused.
+
+    >>> parse_grid(["k=1..3", "eps=1/5,0.125"])
+    {'k': [1, 2, 3], 'eps': [Fraction(1, 5), Fraction(1, 8)]}
+    >>> parse_grid(["k=3..1"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: --over k=3..1: the range is empty; ...
+    """
+    grid: dict[str, list[Any]] = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise InvalidArgument(f"--over {item!r}: expected NAME=VALUES, e.g. k=1..6 or "
+                                  "eps=1/5,1/8")
+        if name in grid:
+            raise InvalidArgument(f"--over {name} is given twice")
+        where = f"--over {item}"
+        if ".." in values:
+            lo_text, _, hi_text = values.partition("..")
+            lo, hi = _exact_text(lo_text, where), _exact_text(hi_text, where)
+            if lo.denominator != 1 or hi.denominator != 1:
+                raise InvalidArgument(f"{where}: a range a..b needs integers; list fractions "
+                                      "with commas instead")
+            if hi < lo:
+                raise InvalidArgument(f"{where}: the range is empty; expected a..b with a <= b")
+            if hi - lo + 1 > MAX_GRID_VALUES:
+                raise InvalidArgument(f"{where}: more than {MAX_GRID_VALUES} values")
+            grid[name] = list(range(int(lo), int(hi) + 1))
+            continue
+        parts = values.split(",")
+        if len(parts) > MAX_GRID_VALUES:
+            raise InvalidArgument(f"{where}: more than {MAX_GRID_VALUES} values")
+        vals = [_exact_text(v, where) for v in parts]
+        grid[name] = [int(v) if v.denominator == 1 else v for v in vals]
+    return grid

@@ -415,6 +415,30 @@ class ValidationReport:
         """
         return json.dumps(self.as_dict(), **kwargs)
 
+    def write_json(self, path: Any) -> None:
+        """Write :meth:`to_json` to ``path`` atomically (a temporary file, then a rename).
+
+        >>> import json, tempfile, pathlib
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "v.json"
+        >>> validate("k", lambda k: k, over={"k": [1]}).write_json(target)
+        >>> json.loads(target.read_text())["points_checked"]
+        1
+        """
+        import os
+        import tempfile
+        from pathlib import Path
+
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.to_json(indent=2) + "\n")
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
     def __str__(self) -> str:
         head = (f"{self.formula} {self.relation} {self.against}: {self.status} "
                 f"({self.points_checked}/{self.points_total} grid points")
