@@ -23,7 +23,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 project = "exactmtl"
 author = "the exactmtl developers"
-copyright = "2026, the exactmtl developers"  # noqa: A001 (Sphinx's name)
+copyright = "2026, the exactmtl developers"
 
 extensions = [
     "myst_nb",
@@ -62,7 +62,8 @@ html_title = "exactmtl"
 
 
 _LITERAL = re.compile(r"(``.+?``|:[a-z:]+:`[^`]+`|`[^`]+`_?)")
-_PAIRED = re.compile(r"(?<![\w*])(\*\*[^*\s](?:[^*]*[^*\s])?\*\*|\*[^*\s](?:[^*]*[^*\s])?\*)(?![\w*])")
+_PAIRED = re.compile(
+    r"(?<![\w*])(\*\*[^*\s](?:[^*]*[^*\s])?\*\*|\*[^*\s](?:[^*]*[^*\s])?\*)(?![\w*])")
 
 
 def _escape_plain(text: str) -> str:

@@ -2,14 +2,14 @@
 (and ``python -m exactmtl``).
 
 ``exactmtl check [PATHS] [-k ID] [--full] [--json FILE]`` prints one line per claim (ok, FAIL
-with the failing case, or ERROR; then the claim's provenance tag: paper, derived, reference,
-or ``-`` for a claim file without a Provenance field), then a summary. Exit codes: 0 every claim holds, 1 a claim
+with the failing case, or ERROR), then a summary. Exit codes: 0 every claim holds, 1 a claim
 failed or errored (a proof file that cannot be loaded is an ERROR), 2 usage error (unknown
 flag, a path that is not a proof file or folder, ``-k`` matching nothing, an unwritable
-``--json`` target).
+``--json`` target). Each claim line shows the claim's provenance tag (paper, derived,
+reference; ``-`` for a claim file without a Provenance field).
 
 >>> main(["check", "proofs/a9_centred_waves.py"])  # doctest: +ELLIPSIS
-A9  ok     paper      centred triangle waves: orthogonal, norm^2 1/12  (... s)
+A9  ok     derived    centred triangle waves: orthogonal, norm^2 1/12  (... s)
 1 claims: 1 ok, 0 failed, 0 errors (2 steps; 1/1 falsifiers rejected; default ranges)
 0
 """

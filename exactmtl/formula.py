@@ -277,7 +277,7 @@ def evaluate_formula(expr: Any, values: Mapping[str, Any]) -> Any:
     return _norm(_eval(expr, env))
 
 
-def _eval(e: sympy.Basic, env: dict[str, Fraction]) -> Any:  # noqa: C901 (one dispatch)
+def _eval(e: sympy.Basic, env: dict[str, Fraction]) -> Any:
     if isinstance(e, sympy.Float):
         raise InvalidArgumentType(f"formula contains the float {e}; write an exact number "
                                   "(sympy.Rational or Fraction)")

@@ -9,7 +9,9 @@ Check       the network is compiled layer by layer into an exact piecewise-linea
 Range       k <= 12 by default, k <= 20 with --full (2^20 pieces).
 Falsifier   one weight off by 2^-20 (layer k/2, weight -4 -> -4 + 2^-20): equal() must report
             the interval where the functions differ.
-Source      SPEC C (A8), B.7; THEORY-main 4.2 item 1 (M10); Telgarsky (2016).
+Source      conventions §A.8 (docs/conventions.md); main construction §4.2 item 1
+            (docs/main_construction.md); Telgarsky, arXiv 1602.04485.
+Provenance  paper
 """
 
 from __future__ import annotations
