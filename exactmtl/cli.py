@@ -344,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=_cmd_validate)
 
     bounds = sub.add_parser(
-        "bounds", help="joint/separate code lengths of the main construction (THEORY 3.5)")
+        "bounds", help="joint/separate code lengths of the main construction (§3.5)")
     bounds.add_argument("--n", type=int, required=True, help="feature depth n >= 1")
     bounds.add_argument("--m", type=int, default=None,
                         help="readout frequency m <= n (default: least m with every k < 2^m; "

@@ -1,7 +1,7 @@
 """Exact minimax code length of finite classes in the sup norm; joint versus separate bits.
 
-For a finite class ``C`` of functions ``[0, 1) -> R^T`` and ``eps >= 0`` (SPEC B.4, THEORY-main
-3.1-3.3):
+For a finite class ``C`` of functions ``[0, 1) -> R^T`` and ``eps >= 0`` (main construction
+§3.1-§3.3):
 
 * ``L(eps, C) = ceil(log2 N_ext(eps, C))`` with ``N_ext`` the covering number with arbitrary
   centres (``convention="N0"``: length 0 allowed; ``"N"``: at least one bit);
@@ -20,10 +20,10 @@ so ``d(f, g)`` is the max-norm distance of the two integer vectors (vector outpu
 which is the norm ``max_t ||f_t - g_t||``). Quadratic pieces fall back to
 :func:`~exactmtl.piecewise.sup_norm` of differences.
 
-For the reference construction (THEORY 2.6-2.8, 3.4-3.7), :func:`separate_bits` and
+For the reference construction (main construction §2.6-§2.8, §3.4-§3.7), :func:`separate_bits` and
 :func:`joint_bits` enumerate every sign pattern ``sigma`` (depth ``n <= 4``, integer cell tables
 built from the digit-flip form; n = 4 is certified through the cellwise structure) or use the
-closed forms of :mod:`exactmtl.closed_forms` (Theorems A and B, THEORY 3.5; imported lazily,
+closed forms of :mod:`exactmtl.closed_forms` (Theorems A and B, §3.5; imported lazily,
 since that module sits above this one); the ``*_report`` variants say which route was taken and
 carry the closed-form bounds next to every enumerated value as a cross-check.
 
@@ -982,7 +982,7 @@ def _certify(cls: FiniteClass, eps: Fraction, convention: str, node_limit: int,
 def code_length_certificate(functions: Any, eps: Any, convention: str = "N0", *,
                             node_limit: int = DEFAULT_NODE_LIMIT,
                             max_members: int = DEFAULT_MAX_MEMBERS) -> CodeLengthCertificate:
-    """The exact minimax code length at ``eps`` with a packing and a cover (THEORY 3.1).
+    """The exact minimax code length at ``eps`` with a packing and a cover (§3.1).
 
     Parameters
     ----------
@@ -1014,7 +1014,7 @@ def code_length_certificate(functions: Any, eps: Any, convention: str = "N0", *,
 def code_length(functions: Any, eps: Any, convention: str = "N0", *,
                 node_limit: int = DEFAULT_NODE_LIMIT,
                 max_members: int = DEFAULT_MAX_MEMBERS) -> int:
-    """The exact minimax code length ``L(eps, C) = ceil(log2 N_ext(eps, C))`` (SPEC B.4).
+    """The exact minimax code length ``L(eps, C) = ceil(log2 N_ext(eps, C))`` (§3.1).
 
     See :func:`code_length_certificate` for the certificate and the parameters.
 
@@ -1049,7 +1049,7 @@ def covering_number(functions: Any, eps: Any, *, node_limit: int = DEFAULT_NODE_
 def packing_number(functions: Any, delta: Any, *, node_limit: int = DEFAULT_NODE_LIMIT) -> int:
     """``M(delta, C)``: the largest subset with pairwise distances ``> delta``.
 
-    ``M(2 eps) <= N_ext(eps) <= M(eps)`` (THEORY 3.1).
+    ``M(2 eps) <= N_ext(eps) <= M(eps)`` (§3.1).
 
     >>> from exactmtl import Piecewise
     >>> packing_number([Piecewise.constant(c) for c in range(5)], 1)
@@ -1088,7 +1088,7 @@ class CurveSegment:
 
 
 def format_curve(curve: Iterable[CurveSegment]) -> str:
-    """``"[0,1/16): 7; [1/16,3/16): 3; ...; >=7/16: 0"`` (the THEORY 3.7 notation)."""
+    """``"[0,1/16): 7; [1/16,3/16): 3; ...; >=7/16: 0"`` (the main construction §3.7 notation)."""
     return "; ".join(str(s) for s in curve)
 
 
@@ -1166,7 +1166,7 @@ def code_length_curve(functions: Any, convention: str = "N0", *,
 
 @dataclass(frozen=True)
 class Sandwich:
-    """``max_t L_t <= L_joint <= L_sep = sum_t L_t <= T L_joint`` (THEORY 3.2); truthy if it holds.
+    """``max_t L_t <= L_joint <= L_sep = sum_t L_t <= T L_joint`` (§3.2); truthy if it holds.
 
     >>> s = Sandwich.from_values([4, 5, 6, 6], 7)
     >>> bool(s), s.separate, s.ratio
@@ -1271,7 +1271,7 @@ def feature_class(n: int) -> FiniteClass:
     """The feature class ``H_n = {h_sigma}`` as a :class:`FiniteClass` (rows: translations).
 
     Row ``sigma`` holds ``tau_sigma(c) 2^n`` with ``h_sigma(x) = x + tau_sigma(c)`` on the
-    level-``n`` cell ``c`` (digit-flip form, THEORY 2.6); distances are ``max_c |tau - tau'|``.
+    level-``n`` cell ``c`` (digit-flip form, §2.6); distances are ``max_c |tau - tau'|``.
     ``labels`` are the bitmasks ``sigma`` (node ``(j, k)`` at bit ``2**j - 1 + k``).
 
     >>> h = feature_class(2)
@@ -1293,7 +1293,7 @@ class OutputTable:
     value at the
     left end and the limit at the right end (Sawtooth-Walsh: affine on each cell, slope
     ``±2^(m+1)``), or the one value (Walsh: constant). Built from the digit-flip form of
-    ``h_sigma`` and the cellwise formulas of THEORY 2.8; :meth:`piecewise` rebuilds one output as
+    ``h_sigma`` and the cellwise formulas of §2.8; :meth:`piecewise` rebuilds one output as
     a :class:`~exactmtl.piecewise.Piecewise` so that it can be compared with
     :func:`exactmtl.construction.outputs`.
 
