@@ -155,6 +155,7 @@ from exactmtl.transforms import (
     walsh_to_haar,
     walsh_to_haar_with_report,
 )
+from exactmtl.validate import ValidationReport, validate
 
 __version__ = "0.1.0"
 
@@ -189,6 +190,7 @@ __all__ = [
     "StaircaseCosts",
     "TransformResult",
     "UndecidedError",
+    "ValidationReport",
     "__version__",
     "all_sigmas",
     "bit_reverse",
@@ -285,6 +287,7 @@ __all__ = [
     "triangle",
     "triangle_staircase_pieces",
     "triangle_staircase_units",
+    "validate",
     "walsh",
     "walsh_head",
     "walsh_heads",

@@ -13,6 +13,9 @@ as keyword arguments. ``against`` is the name of a registered quantity (:data:`Q
 listed by :func:`quantities` and in the documentation page *Validating formulas*) or a
 callable returning exact values.
 
+``exactmtl.validate`` at top level is the function; import the module's other names with
+``from exactmtl.validate import QUANTITIES, quantities``.
+
 >>> from fractions import Fraction
 >>> import sympy
 >>> k, eps = sympy.symbols("k eps")
