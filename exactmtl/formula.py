@@ -8,7 +8,7 @@ rational and an exact sympy number otherwise (``sqrt(2)``, ``log(3)``).
 The grammar (everything else is refused with :class:`~exactmtl.errors.InvalidArgument`):
 
 * numbers: integer literals (at most 100 digits) and decimal literals such as ``0.25`` (read
-  exactly as ``1/4``; no exponent notation);
+  exactly from the text as ``1/4``, never through a float; no exponent notation);
 * names: parameters (identifiers such as ``k``, ``eps``, ``N``) and the constants ``pi``, ``E``;
 * operators: ``+ - * / **`` and unary ``-``/``+``, parentheses;
 * functions: ``sqrt log exp ceiling floor abs min max binomial factorial`` (``ceil``, ``Abs``,
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -122,10 +123,10 @@ def parse_formula(text: str) -> sympy.Expr:
     if nodes > MAX_NODES:
         raise _refuse(f"{nodes} syntax nodes; at most {MAX_NODES} are accepted")
     with sympy.evaluate(False):
-        return _build(tree.body, 0)
+        return _build(tree.body, 0, text.strip())
 
 
-def _number(node: ast.Constant) -> sympy.Expr:
+def _number(node: ast.Constant, source: str) -> sympy.Expr:
     value = node.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _refuse(f"the literal {value!r} is not a number")
@@ -133,19 +134,20 @@ def _number(node: ast.Constant) -> sympy.Expr:
         if len(str(abs(value))) > 100:
             raise _refuse("an integer literal has more than 100 digits")
         return sympy.Integer(value)
-    # a decimal literal: read the exact decimal the user wrote (repr is the shortest round trip)
-    digits = repr(value)
-    if "e" in digits or "inf" in digits or "nan" in digits:
-        raise _refuse(f"the literal {digits} is not a plain decimal; write e.g. 1/1000")
+    # a decimal literal: read exactly the digits the user wrote (never through the float)
+    digits = (ast.get_source_segment(source, node) or "").replace("_", "")
+    if not re.fullmatch(r"\d*\.\d*", digits) or digits == "." or len(digits) > 100:
+        raise _refuse(f"the literal {digits or value!r} is not a plain decimal such as 0.25 "
+                      "(no exponent); write e.g. 1/1000")
     frac = Fraction(digits)
     return sympy.Rational(frac.numerator, frac.denominator)
 
 
-def _build(node: ast.AST, depth: int) -> sympy.Expr:
+def _build(node: ast.AST, depth: int, source: str) -> sympy.Expr:
     if depth > MAX_DEPTH:
         raise _refuse(f"nesting deeper than {MAX_DEPTH}")
     if isinstance(node, ast.Constant):
-        return _number(node)
+        return _number(node, source)
     if isinstance(node, ast.Name):
         if node.id in _CONSTANTS:
             return _CONSTANTS[node.id]
@@ -156,10 +158,10 @@ def _build(node: ast.AST, depth: int) -> sympy.Expr:
                           "identifiers such as k, eps, N)")
         return sympy.Symbol(node.id)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _build(node.operand, depth + 1)
+        inner = _build(node.operand, depth + 1, source)
         return sympy.Mul(sympy.Integer(-1), inner) if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.BinOp) and isinstance(node.op, _BINOPS):
-        a, b = _build(node.left, depth + 1), _build(node.right, depth + 1)
+        a, b = _build(node.left, depth + 1, source), _build(node.right, depth + 1, source)
         if isinstance(node.op, ast.Add):
             return sympy.Add(a, b)
         if isinstance(node.op, ast.Sub):
@@ -180,7 +182,7 @@ def _build(node: ast.AST, depth: int) -> sympy.Expr:
         if not lo <= len(node.args) <= hi:
             raise _refuse(f"{node.func.id}() takes {lo if lo == hi else f'{lo} to {hi}'} "
                           f"argument(s); got {len(node.args)}")
-        args = [_build(a, depth + 1) for a in node.args]
+        args = [_build(a, depth + 1, source) for a in node.args]
         return FUNCTIONS[node.func.id](*args)
     kind = type(node).__name__
     raise _refuse(f"{kind} is not part of the grammar (numbers, parameters, + - * / **, "

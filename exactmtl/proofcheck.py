@@ -279,7 +279,11 @@ def _load(path: Path) -> ModuleType:
         raise InvalidArgument(f"path={str(path)!r} cannot be imported as a proof file")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]  # a failed import must not be served from the cache next time
+        raise
     return module
 
 
