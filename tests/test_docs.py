@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PROOF_FILES = sorted(p for p in (ROOT / "proofs").glob("*.py") if not p.name.startswith("_"))
 PROOFS = discover([ROOT / "proofs"])
-OUTSIDE = re.compile(r"\bSPEC\b(?!TRAL)|THEORY(?:-main)?\b|\.\./shared|/work/shared|shared/")
+OUTSIDE = re.compile(r"\bSPEC\b|\bTHEORY(?:-main)?\b|\.\./shared|/work/shared|shared/[A-Z]")
 CITE = re.compile(r"\((docs/[\w/]+\.md)\)")
 SECTION = re.compile(r"§\s*([A-Z]?\.?\d+(?:\.\d+)?)")
 
