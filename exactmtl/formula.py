@@ -172,10 +172,12 @@ def _build(node: ast.AST, depth: int, source: str) -> sympy.Expr:
             return sympy.Mul(a, sympy.Pow(b, sympy.Integer(-1)))
         return sympy.Pow(a, b)
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = node.func.id if isinstance(node.func, ast.Name) else ast.dump(node.func)[:40]
-            raise _refuse(f"the name {name!r} is not allowed as a function; expected one of "
-                          f"{', '.join(sorted(FUNCTIONS))}")
+        if not isinstance(node.func, ast.Name):
+            raise _refuse(f"only the functions {', '.join(sorted(FUNCTIONS))} may be called, "
+                          f"by name; got a call of a {type(node.func).__name__} expression")
+        if node.func.id not in FUNCTIONS:
+            raise _refuse(f"the name {node.func.id!r} is not allowed as a function; expected "
+                          f"one of {', '.join(sorted(FUNCTIONS))}")
         if node.keywords:
             raise _refuse(f"{node.func.id}() takes no keyword arguments")
         lo, hi = _ARITY.get(node.func.id, (1, 1))

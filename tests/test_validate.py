@@ -236,7 +236,7 @@ def test_cli_validate(tmp_path):
     evil = _cli("__import__('os').system('echo PWNED')", "--against", "maurer_xi",
                 "--over", "N=1")
     assert evil.returncode == 2 and "PWNED" not in evil.stdout + evil.stderr
-    assert "not allowed" in evil.stderr and "Traceback" not in evil.stderr
+    assert "may be called, by name" in evil.stderr and "Traceback" not in evil.stderr
     listing = _cli("--list")
     assert listing.returncode == 0 and "staircase_pieces" in listing.stdout
     claim = tmp_path / "u9.py"
