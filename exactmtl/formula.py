@@ -174,7 +174,7 @@ def _build(node: ast.AST, depth: int, source: str) -> sympy.Expr:
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
             raise _refuse(f"only the functions {', '.join(sorted(FUNCTIONS))} may be called, "
-                          f"by name; got a call of a {type(node.func).__name__} expression")
+                          f"by name; got a call of an expression ({type(node.func).__name__})")
         if node.func.id not in FUNCTIONS:
             raise _refuse(f"the name {node.func.id!r} is not allowed as a function; expected "
                           f"one of {', '.join(sorted(FUNCTIONS))}")
