@@ -37,6 +37,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -44,7 +45,7 @@ from typing import Any
 import sympy
 
 from exactmtl._validate import as_exact
-from exactmtl.errors import InvalidArgument, InvalidArgumentType
+from exactmtl.errors import ExactMTLError, InvalidArgument, InvalidArgumentType
 
 __all__ = [
     "FUNCTIONS",
@@ -114,7 +115,9 @@ def parse_formula(text: str) -> sympy.Expr:
     if not text.strip():
         raise _refuse("the text is empty; expected an expression such as '2**k + 1'")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal": refused below anyway
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise _refuse(f"{text!r} is not one expression (a syntax error at column "
                       f"{exc.offset}); expected e.g. '2**k*(ceiling(1/(2*eps)) - 1) + 1'"
@@ -122,8 +125,14 @@ def parse_formula(text: str) -> sympy.Expr:
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise _refuse(f"{nodes} syntax nodes; at most {MAX_NODES} are accepted")
-    with sympy.evaluate(False):
-        return _build(tree.body, 0, text.strip())
+    try:
+        with sympy.evaluate(False):
+            return _build(tree.body, 0, text.strip())
+    except ExactMTLError:
+        raise
+    except Exception as exc:  # sympy failing on an unevaluated form: a refusal, not a crash
+        raise _refuse(f"{text.strip()!r} could not be built ({type(exc).__name__}); "
+                      "simplify it, e.g. write constants as numbers") from None
 
 
 def _number(node: ast.Constant, source: str) -> sympy.Expr:
@@ -278,7 +287,12 @@ def evaluate_formula(expr: Any, values: Mapping[str, Any]) -> Any:
         raise InvalidArgumentType(f"formula={expr!r} is a {type(expr).__name__}; expected a "
                                   "sympy expression (or use parse_formula on a string)")
     env = {str(k): as_exact(v, str(k)) for k, v in values.items()}
-    return _norm(_eval(expr, env))
+    try:
+        return _norm(_eval(expr, env))
+    except ExactMTLError:
+        raise
+    except Exception as exc:  # sympy failing on an exotic form: a refusal, not a crash
+        raise _refuse(f"{expr} could not be evaluated exactly ({type(exc).__name__})") from None
 
 
 def _eval(e: sympy.Basic, env: dict[str, Fraction]) -> Any:

@@ -167,6 +167,12 @@ def test_grammar_refuses(text):
         parse_formula(text)
 
 
+def test_grammar_refuses_what_sympy_cannot_build():
+    # found by fuzzing: sympy's Max on unevaluated arguments recurses without end
+    with pytest.raises(InvalidArgument, match="could not be built"):
+        parse_formula("max((0 + floor(2)), (2 + floor(2)))")
+
+
 def test_grammar_bounds():
     with pytest.raises(InvalidArgument, match="characters"):
         parse_formula("k + " * 200 + "k")
