@@ -1,6 +1,8 @@
 """exactmtl: exact verification for the approximation theory of multi-task learning.
 
 Every public name of the interactive-session surface is imported here; ``__all__`` is sorted.
+``from exactmtl import *`` exports no name that ``from sympy import *`` defines: the names in
+:data:`SYMPY_SHADOWED` are importable explicitly and star-exported under aliases.
 """
 
 from exactmtl.bases import (
@@ -43,6 +45,7 @@ from exactmtl.coding import (
     separate_bits,
     separate_bits_report,
 )
+from exactmtl.coding_check import check_certificate
 from exactmtl.construction import (
     all_sigmas,
     compose_features,
@@ -59,6 +62,8 @@ from exactmtl.construction import (
     sign_pattern,
     walsh_head,
 )
+from exactmtl.construction_cellwise import cellwise_ends
+from exactmtl.construction_certify import certify_class
 from exactmtl.construction_networks import (
     StaircaseCosts,
     feature_network,
@@ -73,6 +78,8 @@ from exactmtl.errors import (
     InexactInputError,
     InvalidArgument,
     InvalidArgumentType,
+    MissingDependency,
+    ResourceLimitError,
     UndecidedError,
 )
 from exactmtl.grid import (
@@ -122,6 +129,15 @@ from exactmtl.piecewise import (
     relu,
     sup_norm,
 )
+from exactmtl.plotting import (
+    plot_code_length,
+    plot_family,
+    plot_features,
+    plot_function,
+    plot_heads,
+    plot_network,
+    plot_outputs,
+)
 from exactmtl.prefixcodes import (
     RATIONAL_CODES,
     decode_rational,
@@ -159,9 +175,26 @@ from exactmtl.validate import ValidationReport, validate
 
 __version__ = "0.1.0"
 
+# sympy interoperability: ``from sympy import *; from exactmtl import *`` must not shadow a sympy
+# name. The names below that sympy also defines stay importable explicitly (``from exactmtl
+# import Piecewise``) but are left out of ``__all__``; these aliases are star-exported instead.
+PiecewiseFunction = Piecewise
+EqualityVerdict = Equality
+integral = integrate
+floor_of = floor
+frac_of = frac
+pointwise_max = maximum
+pointwise_min = minimum
+walsh_hadamard = fwht
+inverse_walsh_hadamard = ifwht
+SYMPY_SHADOWED = ("Equality", "Piecewise", "floor", "frac", "fwht", "ifwht", "integrate",
+                  "maximum", "minimum")
+"""Public names that ``from exactmtl import *`` leaves out because sympy defines them too."""
+
 __all__ = [
     "ACTIVATIONS",
     "RATIONAL_CODES",
+    "SYMPY_SHADOWED",
     "WALSH_ORDERS",
     "BitsReport",
     "Certificate",
@@ -169,7 +202,7 @@ __all__ = [
     "CodeLengthCertificate",
     "CompiledNetwork",
     "Enclosure",
-    "Equality",
+    "EqualityVerdict",
     "ExactMTLError",
     "FiniteClass",
     "GramMatrix",
@@ -180,10 +213,12 @@ __all__ = [
     "InvalidArgumentType",
     "JointSeparateReport",
     "Layer",
+    "MissingDependency",
     "Network",
     "NetworkSize",
     "OrthogonalityVerdict",
-    "Piecewise",
+    "PiecewiseFunction",
+    "ResourceLimitError",
     "Sandwich",
     "ScaledPiecewise",
     "ScreenResult",
@@ -191,10 +226,12 @@ __all__ = [
     "TransformResult",
     "UndecidedError",
     "ValidationReport",
-    "__version__",
     "all_sigmas",
     "bit_reverse",
+    "cellwise_ends",
     "certify",
+    "certify_class",
+    "check_certificate",
     "code_length",
     "code_length_bounds",
     "code_length_certificate",
@@ -218,10 +255,9 @@ __all__ = [
     "feature_distance",
     "feature_haar_coefficients",
     "feature_network",
-    "floor",
-    "frac",
+    "floor_of",
+    "frac_of",
     "from_sympy",
-    "fwht",
     "fwht_with_report",
     "gram",
     "gray",
@@ -237,13 +273,13 @@ __all__ = [
     "heaviside",
     "heaviside_piece_bound",
     "heaviside_sawtooth_network",
-    "ifwht",
     "ifwht_with_report",
     "inner",
-    "integrate",
+    "integral",
     "inverse_feature",
     "inverse_haar_lifting",
     "inverse_haar_transform",
+    "inverse_walsh_hadamard",
     "involution_screen",
     "is_dyadic",
     "joint_bits",
@@ -252,15 +288,22 @@ __all__ = [
     "joint_staircase_network",
     "kraft_sum",
     "l2_norm_squared",
-    "maximum",
     "midpoint_staircase",
-    "minimum",
     "normalized_haar_coefficients",
     "optimal_staircase",
     "optimal_staircase_pieces",
     "outputs",
     "packing_number",
     "piecewise_linear_network",
+    "plot_code_length",
+    "plot_family",
+    "plot_features",
+    "plot_function",
+    "plot_heads",
+    "plot_network",
+    "plot_outputs",
+    "pointwise_max",
+    "pointwise_min",
     "rademacher",
     "rademacher_network",
     "random_sigma",
@@ -289,6 +332,7 @@ __all__ = [
     "triangle_staircase_units",
     "validate",
     "walsh",
+    "walsh_hadamard",
     "walsh_head",
     "walsh_heads",
     "walsh_index_map",

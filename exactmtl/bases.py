@@ -25,6 +25,8 @@ from typing import Any
 from exactmtl._validate import check_index, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _grid_knots, equal, inner, integrate, sup_norm
+from exactmtl.printing import SympyDisplay
+from exactmtl.sympy_io import as_piecewise
 
 _Z = Fraction(0)
 _ONE = Fraction(1)
@@ -244,7 +246,7 @@ def triangle(k: int) -> Piecewise:
 
 # --------------------------------------------------------------------------- scaled
 
-class ScaledPiecewise:
+class ScaledPiecewise(SympyDisplay):
     """An exact piecewise function times an exact sympy constant (e.g. ``2^(j/2)``).
 
     >>> h = haar(1, 0, normalized=True)
@@ -320,6 +322,23 @@ class ScaledPiecewise:
     def __repr__(self) -> str:
         return f"{self.factor} * {self.base!r}"
 
+    @property
+    def domain(self) -> tuple[Fraction, Fraction]:
+        """The domain of the base function.
+
+        >>> haar(0, 0, normalized=True).domain
+        (Fraction(0, 1), Fraction(1, 1))
+        """
+        return self.base.domain
+
+    @property
+    def closed(self) -> bool:
+        """Whether the right end of the domain belongs to it (as for the base function)."""
+        return self.base.closed
+
+    def _sympy_(self) -> Any:
+        return self.to_sympy()
+
 
 # --------------------------------------------------------------------------- Gram
 
@@ -332,6 +351,8 @@ def gram(functions: Sequence[Any]) -> Any:
     import sympy
 
     fs = list(functions)
+    like = next((f for f in fs if isinstance(f, (Piecewise, ScaledPiecewise))), None)
+    fs = [as_piecewise(f, f"functions[{i}]", like) for i, f in enumerate(fs)]
     if not fs:
         raise InvalidArgument("functions is empty; expected at least one function")
     hook = getattr(fs[0], "_exact_gram", None)

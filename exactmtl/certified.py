@@ -38,8 +38,10 @@ True
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from typing import Any
 
@@ -49,6 +51,7 @@ from exactmtl.errors import (
     InexactInputError,
     InvalidArgument,
     InvalidArgumentType,
+    ResourceLimitError,
     UndecidedError,
 )
 
@@ -57,10 +60,13 @@ __all__ = [
     "DEFAULT_PREC",
     "RELATIONS",
     "Certificate",
+    "CertificateLimits",
     "Comparison",
     "Enclosure",
+    "certificate_limits",
     "certify",
     "compare",
+    "current_certificate_limits",
     "enclose",
     "fraction_of_arb",
     "precision",
@@ -75,6 +81,157 @@ _FORMAT = "exactmtl-certificate-1"
 _METHOD_BALL = "arb ball arithmetic"
 _METHOD_RATIONAL = "exact rational"
 _METHOD_MINPOLY = "minimal polynomial"
+
+
+# --------------------------------------------------------------------------- resource limits
+
+@dataclass(frozen=True, slots=True)
+class CertificateLimits:
+    """The resource limits of certified numerics, checked *before* the work they bound.
+
+    One rule set for :func:`certify`, :func:`compare`, :func:`enclose` and
+    :func:`verify_certificate`: whatever ``certify`` can produce within these limits re-checks
+    within them, and a certificate (a JSON file is untrusted input) outside them is refused with
+    a :class:`~exactmtl.errors.ResourceLimitError` naming the limit, in well under a second.
+    Raise a limit with ``with certificate_limits(name=value):``.
+
+    Attributes
+    ----------
+    prec : int
+        Largest working precision in bits (``prec``, ``max_prec``, a certificate's ``prec``).
+    nodes, depth : int
+        Largest expression tree (sympy nodes) and nesting depth.
+    integer_bits : int
+        Largest integer (numerator or denominator) inside an expression, in bits.
+    exponent : int
+        Largest ``|p|`` and ``q`` of a rational exponent ``p/q`` in ``Pow``.
+    magnitude : int
+        Largest size of an enclosure endpoint ``m * 2**e``: ``|value| < 2**magnitude`` and
+        ``e >= -(magnitude + prec + 64)`` (so ``10**(10**12)`` is refused instead of being
+        written out).
+    work : int
+        Largest (number of roots, powers, ``exp``, ``log`` nodes) x (precision in bits).
+    algebraic : int
+        Largest cost ``D**2 * max(1, P)`` of a minimal-polynomial equality check, where ``D`` is
+        the product of the root orders and ``P`` the sum of the integer exponents applied to
+        irrational bases (sympy's minimal polynomial grows with both).
+    radicand_bits : int
+        Largest total size in bits of the distinct rational radicands of a minimal-polynomial
+        check (sympy factors products of radicands on the way).
+    digits : int
+        Largest number of decimal digits of a numerator or denominator in a certificate.
+    chars : int
+        Longest ``expression`` text in a certificate.
+
+    >>> CertificateLimits().prec
+    65536
+    >>> with certificate_limits(prec=1 << 20) as lim:
+    ...     lim.prec
+    1048576
+    """
+
+    prec: int = 1 << 16
+    nodes: int = 10_000
+    depth: int = 100
+    integer_bits: int = 14_000
+    exponent: int = 1 << 16
+    magnitude: int = 1 << 17
+    work: int = 1 << 23
+    algebraic: int = 4096
+    radicand_bits: int = 64
+    digits: int = 40_000
+    chars: int = 500_000
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            object.__setattr__(self, f.name, as_exact_int(getattr(self, f.name),
+                                                         f"limits.{f.name}", minimum=1))
+
+
+_DEFAULT_LIMITS = CertificateLimits()
+_LIMITS: contextvars.ContextVar[CertificateLimits | None] = contextvars.ContextVar(
+    "exactmtl_certificate_limits", default=None)
+
+
+def _limits() -> CertificateLimits:
+    return _LIMITS.get() or _DEFAULT_LIMITS
+
+
+def current_certificate_limits() -> CertificateLimits:
+    """The :class:`CertificateLimits` in force (the defaults unless raised by
+    :func:`certificate_limits`).
+
+    >>> current_certificate_limits().work == CertificateLimits().work
+    True
+    """
+    return _limits()
+
+
+@contextlib.contextmanager
+def certificate_limits(**changes: int) -> Iterator[CertificateLimits]:
+    """Raise (or lower) limits of :class:`CertificateLimits` inside a ``with`` block.
+
+    >>> import sympy
+    >>> with certificate_limits(prec=1 << 17):
+    ...     enclose(sympy.pi, prec=100_000).width < Fraction(1, 10**30000)
+    True
+    >>> with certificate_limits(speed=2):  # doctest: +ELLIPSIS
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: certificate_limits(speed=...): unknown limit; expected ...
+    """
+    names = [f.name for f in fields(CertificateLimits)]
+    unknown = sorted(set(changes) - set(names))
+    if unknown:
+        raise InvalidArgument(f"certificate_limits({unknown[0]}=...): unknown limit; expected "
+                              f"one of {', '.join(names)}")
+    token = _LIMITS.set(replace(_limits(), **changes))
+    try:
+        yield _limits()
+    finally:
+        _LIMITS.reset(token)
+
+
+def _over(what: str, value: int, limit: str) -> ResourceLimitError:
+    bound = getattr(_limits(), limit)
+    return ResourceLimitError(
+        f"{what}={value} exceeds the {limit} limit {bound}; raise it with "
+        f"'with exactmtl.certified.certificate_limits({limit}=...)'")
+
+
+def _check_prec(bits: int, name: str = "prec") -> int:
+    """``bits`` within the precision limit (before any ball is computed)."""
+    limit = _limits().prec
+    if bits > limit:
+        raise ResourceLimitError(
+            f"{name}={bits} bits exceeds the precision limit {limit} bits; raise it with "
+            "'with exactmtl.certified.certificate_limits(prec=...)'")
+    return bits
+
+
+# Python refuses str(int) past 4300 digits (sys.get_int_max_str_digits); certificates hold
+# longer numerators (endpoints at high precision), converted in chunks below that limit.
+_CHUNK_DIGITS = 4000
+
+
+def _int_text(n: int) -> str:
+    """``str(n)`` for any size (split below Python's int/str digit limit)."""
+    if n < 0:
+        return "-" + _int_text(-n)
+    if n.bit_length() <= 3 * _CHUNK_DIGITS:
+        return str(n)
+    k = n.bit_length() * 3 // 20   # about half the decimal digits
+    hi, lo = divmod(n, 10**k)
+    return _int_text(hi) + _int_text(lo).zfill(k)
+
+
+def _int_of_digits(text: str) -> int:
+    """``int(text)`` for a string of decimal digits of any length (chunked)."""
+    if len(text) <= _CHUNK_DIGITS:
+        return int(text)
+    k = len(text) // 2
+    return _int_of_digits(text[:-k]) * 10**k + _int_of_digits(text[-k:])
 
 
 # --------------------------------------------------------------------------- precision
@@ -93,7 +250,7 @@ def precision(bits: int) -> Iterator[int]:
     """
     import flint
 
-    bits = as_exact_int(bits, "prec", minimum=2)
+    bits = _check_prec(as_exact_int(bits, "prec", minimum=2))
     old = flint.ctx.prec
     try:
         flint.ctx.prec = bits
@@ -108,6 +265,14 @@ def _fraction_of_arf(value: Any) -> Fraction:
     """The exact value m * 2**e of a flint arf/arb midpoint (no float on the way)."""
     man, exp = value.man_exp()
     man, exp = int(man), int(exp)
+    top = exp + man.bit_length()
+    lim = _limits()
+    if man and (exp < -(lim.magnitude + lim.prec + 64) or top > lim.magnitude):
+        raise ResourceLimitError(
+            f"an enclosure endpoint m*2**e has e={exp} (a value about 2**{top}); beyond the "
+            f"magnitude limit {lim.magnitude} (|value| < 2**magnitude, denominators < "
+            "2**(magnitude + prec + 64)); raise it with "
+            "'with exactmtl.certified.certificate_limits(magnitude=...)'")
     return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
 
 
@@ -126,17 +291,34 @@ def fraction_of_arb(ball: Any) -> tuple[Fraction, Fraction]:
 
 
 def _frac_text(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}"
+    return f"{_int_text(value.numerator)}/{_int_text(value.denominator)}"
+
+
+_FRACTION_TEXT = re.compile(r"\s*([+-]?)(\d+)\s*(?:/\s*(\d+)\s*)?")
 
 
 def _parse_fraction(text: Any, name: str) -> Fraction:
+    """A rational 'p/q' (or an integer 'p') of at most ``limits.digits`` digits each: no
+    exponent notation, so '1e999999999' is refused instead of computing 10**999999999."""
     if not isinstance(text, str):
         raise InvalidArgumentType(f"{name}={text!r} has type {type(text).__name__}; expected a "
                                   "string 'p/q'")
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError) as exc:
-        raise InvalidArgument(f"{name}={text!r} is not a rational 'p/q'") from exc
+    limit = _limits().digits
+    if len(text) > 2 * limit + 8:
+        raise _over(f"len({name})", len(text), "digits")
+    match = _FRACTION_TEXT.fullmatch(text)
+    if match is None:
+        raise InvalidArgument(f"{name}={text[:60]!r} is not a rational 'p/q' (integers p, q; "
+                              "no decimal point or exponent)")
+    sign, num, den = match.groups()
+    for part in (num, den or ""):
+        if len(part) > limit:
+            raise _over(f"digits of {name}", len(part), "digits")
+    q = _int_of_digits(den) if den else 1
+    if q == 0:
+        raise InvalidArgument(f"{name}={text[:60]!r} has denominator 0; expected a rational")
+    p = _int_of_digits(num)
+    return Fraction(-p if sign == "-" else p, q)
 
 
 def _exact_point(value: Any, name: str) -> Fraction:
@@ -253,12 +435,15 @@ class Enclosure:
         '[0.333, 0.667]'
         """
         places = as_exact_int(places, "places", minimum=0)
+        if places > _limits().digits:
+            raise _over("places", places, "digits")
         scale = 10**places
 
         def fmt(v: int) -> str:
             sign, v = ("-" if v < 0 else ""), abs(v)
             whole, frac = divmod(v, scale)
-            return f"{sign}{whole}" + (f".{frac:0{places}d}" if places else "")
+            return f"{sign}{_int_text(whole)}" + (f".{_int_text(frac).zfill(places)}"
+                                                  if places else "")
 
         lo = (self.lo.numerator * scale) // self.lo.denominator
         hi = -((-self.hi.numerator * scale) // self.hi.denominator)
@@ -271,7 +456,13 @@ class Enclosure:
 # --------------------------------------------------------------------------- sympy -> arb
 
 def _sympy_number(expr: Any, name: str = "expr") -> Any:
-    """Validate ``expr`` as a real sympy number (Fraction/int converted); refuse floats, symbols."""
+    """Validate ``expr`` as a real sympy number (Fraction/int converted); refuse floats, symbols,
+    unsupported nodes and expressions beyond the :class:`CertificateLimits`."""
+    return _checked(expr, name)[0]
+
+
+def _checked(expr: Any, name: str = "expr") -> tuple[Any, _Shape]:
+    """:func:`_sympy_number` and the :class:`_Shape` of the result."""
     import sympy
 
     if isinstance(expr, bool) or isinstance(expr, sympy.logic.boolalg.BooleanAtom):
@@ -281,16 +472,126 @@ def _sympy_number(expr: Any, name: str = "expr") -> Any:
                                 "sympy.Rational(...) for an exact value")
     if not isinstance(expr, sympy.Basic):
         v = as_exact(expr, name)
-        return sympy.Rational(v.numerator, v.denominator)
-    if expr.has(sympy.Float):
-        raise InexactInputError(f"{name}={expr} contains a sympy Float; use sympy.Rational for "
-                                "exact constants")
-    if expr.free_symbols:
-        names = ", ".join(sorted(str(s) for s in expr.free_symbols))
-        raise InvalidArgument(f"{name}={expr} has free symbols ({names}); expected a number")
-    if isinstance(expr, sympy.logic.boolalg.Boolean) or not isinstance(expr, sympy.Expr):
-        raise InvalidArgumentType(f"{name}={expr} is not a number (type {type(expr).__name__})")
-    return expr
+        x = sympy.Rational(v.numerator, v.denominator)
+        return x, _shape(x, name)
+    return expr, _shape(expr, name)
+
+
+def _brief(expr: Any, most: int = 300) -> str:
+    """``str(expr)`` for messages, unless the expression is too large to print cheaply."""
+    stack, seen = [(expr, 0)], 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if seen > most or depth > 40:
+            return f"<a {type(expr).__name__} of more than {most} nodes>"
+        stack.extend((a, depth + 1) for a in getattr(node, "args", ()))
+    text = str(expr)
+    return text if len(text) <= 2 * most else text[:2 * most] + "..."
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the limits need to know of a valid expression (see :class:`CertificateLimits`)."""
+
+    costly: int      # roots, powers with a non-integer exponent, exp, log nodes
+    degree: int      # product of the orders of the distinct roots (bounds the algebraic degree)
+    powers: int      # sum of |p| of the distinct integer powers of irrational bases
+    radicands: int   # bits of the distinct rational radicands
+
+    @property
+    def algebraic(self) -> int:
+        """The cost measure of a minimal-polynomial check (see :class:`CertificateLimits`)."""
+        return self.degree ** 2 * max(1, self.powers)
+
+
+_SUPPORTED = ("enclose() takes Rational, pi, E, EulerGamma, Add, Mul, Pow (integer/rational "
+              "exponents, sqrt), exp, log, Abs")
+
+
+def _shape(expr: Any, name: str = "expr") -> _Shape:
+    """Walk ``expr`` once, without recursion: refuse what :func:`to_arb` cannot enclose (the
+    validity rules shared by :func:`certify` and :func:`verify_certificate`) and what exceeds
+    the limits; return the counts the precision and minimal-polynomial budgets use."""
+    import sympy
+
+    lim = _limits()
+    atoms = (sympy.pi, sympy.E, sympy.EulerGamma)
+    stack: list[tuple[Any, int]] = [(expr, 1)]
+    nodes = costly = powers = radicands = 0
+    degree = 1
+    seen: set[Any] = set()
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if nodes > lim.nodes:
+            raise _over(f"{name}: number of nodes", nodes, "nodes")
+        if depth > lim.depth:
+            raise _over(f"{name}: nesting depth", depth, "depth")
+        if isinstance(node, sympy.Rational):
+            bits = max(int(node.p).bit_length(), int(node.q).bit_length())
+            if bits > lim.integer_bits:
+                raise _over(f"{name}: an integer of bits", bits, "integer_bits")
+            continue
+        if any(node is a for a in atoms):
+            continue
+        if isinstance(node, sympy.Float):
+            raise InexactInputError(f"{name}={_brief(expr)} contains a sympy Float; use "
+                                    "sympy.Rational for exact constants")
+        if isinstance(node, sympy.Symbol):
+            raise InvalidArgument(f"{name}={_brief(expr)} has free symbols ({node}); expected "
+                                  "a number")
+        if node is sympy.I:
+            raise InvalidArgument(f"{name}={_brief(expr)} is not real; expected a real number")
+        if isinstance(node, sympy.logic.boolalg.Boolean) or not isinstance(node, sympy.Expr):
+            raise InvalidArgumentType(f"{name}={_brief(expr)} is not a number (type "
+                                      f"{type(node).__name__})")
+        if isinstance(node, sympy.Pow):
+            base, e = node.args
+            if isinstance(e, sympy.Rational):
+                p, q = int(e.p), int(e.q)
+                if abs(p) > lim.exponent or q > lim.exponent:
+                    raise _over(f"{name}: the exponent of {type(node).__name__}",
+                                max(abs(p), q), "exponent")
+                if base.is_zero is True and isinstance(base, sympy.Rational) and p < 0:
+                    raise InvalidArgument(f"{name}={_brief(expr)}: Pow(0, {e}) divides by zero")
+                if q > 1:
+                    costly += 1
+                    if node not in seen:
+                        seen.add(node)
+                        degree *= q
+                        if isinstance(base, sympy.Rational):
+                            radicands += int(base.p).bit_length() + int(base.q).bit_length()
+                elif not isinstance(base, sympy.Rational) and node not in seen:
+                    seen.add(node)
+                    powers += abs(p)
+            else:
+                costly += 1
+            stack.append((base, depth + 1))
+            stack.append((e, depth + 1))
+            continue
+        if isinstance(node, (sympy.exp, sympy.log)):
+            if len(node.args) != 1:
+                raise InvalidArgument(f"{name}={_brief(expr)}: {type(node).__name__} takes one "
+                                  "argument")
+            costly += 1
+        elif not isinstance(node, (sympy.Add, sympy.Mul, sympy.Abs)):
+            if node in (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+                raise InvalidArgument(f"{name}={_brief(expr)}: {node} is not a real number")
+            raise InvalidArgument(f"{name}={_brief(expr)}: {type(node).__name__} is not supported; "
+                                  f"{_SUPPORTED}")
+        stack.extend((a, depth + 1) for a in node.args)
+    return _Shape(costly, degree, powers, radicands)
+
+
+def _check_work(shape: _Shape, bits: int, name: str = "expr") -> None:
+    """(costly nodes) x (precision) within the work limit, before the ball is computed."""
+    limit = _limits().work
+    if shape.costly * bits > limit:
+        raise ResourceLimitError(
+            f"{name}: {shape.costly} roots/powers/exp/log nodes at {bits} bits is "
+            f"{shape.costly * bits} > the work limit {limit}; lower the precision or raise it "
+            "with 'with exactmtl.certified.certificate_limits(work=...)'")
 
 
 def to_arb(expr: Any) -> Any:
@@ -308,6 +609,15 @@ def to_arb(expr: Any) -> Any:
     (True, True)
     """
     import flint
+
+    x, shape = _checked(expr)
+    _check_work(shape, flint.ctx.prec)
+    return _to_arb(x)
+
+
+def _to_arb(expr: Any) -> Any:
+    """The recursion of :func:`to_arb` on an expression already checked by :func:`_shape`."""
+    import flint
     import sympy
 
     if isinstance(expr, sympy.Rational):
@@ -321,17 +631,17 @@ def to_arb(expr: Any) -> Any:
     if isinstance(expr, sympy.Add):
         out = flint.arb(0)
         for a in expr.args:
-            out += to_arb(a)
+            out += _to_arb(a)
         return out
     if isinstance(expr, sympy.Mul):
         out = flint.arb(1)
         for a in expr.args:
-            out *= to_arb(a)
+            out *= _to_arb(a)
         return out
     if isinstance(expr, sympy.Pow):
         e = expr.exp
         if isinstance(e, sympy.Rational):
-            base = to_arb(expr.base)
+            base = _to_arb(expr.base)
             if e.q == 1:
                 return base ** int(e.p)
             if base < 0:
@@ -339,20 +649,20 @@ def to_arb(expr: Any) -> Any:
                                       "is not real")
             root = base.sqrt() if e.q == 2 else base.root(int(e.q))
             return root ** int(e.p)
-        base = to_arb(expr.base)
+        base = _to_arb(expr.base)
         if base < 0:
             raise InvalidArgument(f"expr={expr}: a non-integer power of a negative number is "
                                   "not real")
-        return base ** to_arb(e)
+        return base ** _to_arb(e)
     if isinstance(expr, sympy.exp):
-        return to_arb(expr.args[0]).exp()
+        return _to_arb(expr.args[0]).exp()
     if isinstance(expr, sympy.log) and len(expr.args) == 1:
-        arg = to_arb(expr.args[0])
+        arg = _to_arb(expr.args[0])
         if arg <= 0:
             raise InvalidArgument(f"expr={expr}: log of a non-positive number")
         return arg.log()
     if isinstance(expr, sympy.Abs):
-        return abs(to_arb(expr.args[0]))
+        return abs(_to_arb(expr.args[0]))
     if expr is sympy.I:
         raise InvalidArgument(f"expr={expr} is not real; expected a real number")
     if isinstance(expr, sympy.Float):
@@ -387,11 +697,17 @@ def enclose(expr: Any, prec: int = DEFAULT_PREC) -> Enclosure:
         return expr
     import sympy
 
-    x = _sympy_number(expr)
+    x, shape = _checked(expr)
     if isinstance(x, sympy.Rational):
         return Enclosure.point(Fraction(int(x.p), int(x.q)))
+    return _enclose(x, shape, prec)
+
+
+def _enclose(x: Any, shape: _Shape, prec: int) -> Enclosure:
+    """:func:`enclose` of an expression already checked (its :class:`_Shape` known)."""
     with precision(prec) as bits:
-        ball = to_arb(x)
+        _check_work(shape, bits)
+        ball = _to_arb(x)
         if not ball.is_finite():
             raise UndecidedError(f"expr={x}: the ball at prec={bits} is not finite (an "
                                  "argument of log, a root or a division is not separated from "
@@ -401,19 +717,41 @@ def enclose(expr: Any, prec: int = DEFAULT_PREC) -> Enclosure:
 
 # --------------------------------------------------------------------------- comparisons
 
-def _exact_equal(x: Any, t: Fraction) -> bool | None:
-    """x == t decided exactly when x is algebraic (minimal polynomial of x - t is the variable);
-    None when not decided (transcendental constants, or sympy cannot compute it)."""
+def _algebraic_problem(shape: _Shape) -> str | None:
+    """Why the minimal-polynomial check of an expression of this shape is over budget."""
+    lim = _limits()
+    if shape.algebraic > lim.algebraic:
+        return (f"its cost (degree bound {shape.degree})**2 * max(1, powers {shape.powers}) = "
+                f"{shape.algebraic} exceeds the algebraic limit {lim.algebraic}; raise it with "
+                "'with exactmtl.certified.certificate_limits(algebraic=...)'")
+    if shape.radicands > lim.radicand_bits:
+        return (f"its rational radicands have {shape.radicands} bits, over the radicand_bits "
+                f"limit {lim.radicand_bits}; raise it with "
+                "'with exactmtl.certified.certificate_limits(radicand_bits=...)'")
+    return None
+
+
+def _exact_equal(x: Any, t: Fraction, shape: _Shape) -> bool | None:
+    """x == t decided exactly when x is algebraic: its minimal polynomial is ``q z - p`` with
+    ``p/q == t``. None when not decided (transcendental constants, a check over the
+    :class:`CertificateLimits` budget, or sympy cannot compute it)."""
     import sympy
 
     if x.has(sympy.log, sympy.exp, sympy.pi, sympy.E, sympy.EulerGamma):
         return None
+    if _algebraic_problem(shape) is not None:
+        return None
     z = sympy.Dummy("z")
     try:
-        return sympy.minimal_polynomial(x - sympy.Rational(t.numerator, t.denominator), z) == z
+        # the minimal polynomial of x alone: its cost does not grow with the size of t
+        poly = sympy.Poly(sympy.minimal_polynomial(x, z), z)
     except (NotImplementedError, sympy.polys.polyerrors.NotAlgebraic,
-            sympy.polys.polyerrors.PolynomialError):
-        return None
+            sympy.polys.polyerrors.PolynomialError, ZeroDivisionError, ValueError):
+        return None   # (sympy's factoring can raise ValueError on large radicands)
+    if poly.degree() != 1:
+        return False
+    c1, c0 = (int(c) for c in poly.all_coeffs())
+    return Fraction(-c0, c1) == t
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,17 +801,34 @@ def compare(expr: Any, threshold: Any = 0, *, prec: int = DEFAULT_PREC,
     >>> c.verdict, c.prec
     ('undecided', 256)
     """
-    import sympy
 
     t = as_exact(threshold, "threshold")
-    prec = as_exact_int(prec, "prec", minimum=2)
-    max_prec = as_exact_int(max_prec, "max_prec", minimum=prec)
+    prec, max_prec = _check_precisions(prec, max_prec)
     if isinstance(expr, Enclosure):
         e = expr
         verdict = ("below" if e.hi < t else "above" if e.lo > t
                    else "equal" if e.lo == e.hi == t else "undecided")
         return Comparison(verdict, t, e, e.prec, _METHOD_BALL)
-    x = _sympy_number(expr)
+    x, shape = _checked(expr)
+    return _compare(x, shape, t, prec, max_prec)
+
+
+def _check_precisions(prec: Any, max_prec: Any) -> tuple[int, int]:
+    """``2 <= prec <= max_prec <= limits.prec`` (checked before any work)."""
+    prec = _check_prec(as_exact_int(prec, "prec", minimum=2))
+    max_prec = _check_prec(as_exact_int(max_prec, "max_prec", minimum=prec), "max_prec")
+    return prec, max_prec
+
+
+def _compare(x: Any, shape: _Shape, t: Fraction, prec: int, max_prec: int) -> Comparison:
+    """:func:`compare` of a checked expression.
+
+    Exact equality (minimal polynomial) is tried only once a *finite* ball is in hand: the ball
+    certifies that every root and log argument is in the real domain (``sqrt(-1)**2 == -1``
+    holds over the complex numbers, and is no statement about a real number).
+    """
+    import sympy
+
     if isinstance(x, sympy.Rational):
         v = Fraction(int(x.p), int(x.q))
         verdict = "below" if v < t else "above" if v > t else "equal"
@@ -481,7 +836,7 @@ def compare(expr: Any, threshold: Any = 0, *, prec: int = DEFAULT_PREC,
     bits, tried_equal, last = prec, False, None
     while True:
         try:
-            e = enclose(x, bits)
+            e = _enclose(x, shape, bits)
         except UndecidedError:
             e = None
         if e is not None:
@@ -490,10 +845,10 @@ def compare(expr: Any, threshold: Any = 0, *, prec: int = DEFAULT_PREC,
                 return Comparison("below", t, e, bits, _METHOD_BALL)
             if e.lo > t:
                 return Comparison("above", t, e, bits, _METHOD_BALL)
-        if not tried_equal:
-            tried_equal = True
-            if _exact_equal(x, t):
-                return Comparison("equal", t, last or Enclosure.point(t), bits, _METHOD_MINPOLY)
+            if not tried_equal:
+                tried_equal = True
+                if _exact_equal(x, t, shape):
+                    return Comparison("equal", t, e, bits, _METHOD_MINPOLY)
         if bits >= max_prec:
             break
         bits = min(2 * bits, max_prec)
@@ -578,6 +933,17 @@ class Certificate:
             "backend": f"python-flint {flint.__version__} arb",
         }
 
+    def to_coq(self, name: str = "certificate") -> str:
+        """The Coq file text proving this verdict with the ``interval`` tactic (exactmtl.coq).
+
+        >>> import sympy
+        >>> print(certify(sympy.pi, ">", 3).to_coq("pi_gt_3").splitlines()[-2])
+        Lemma pi_gt_3 : PI > 3.
+        """
+        from exactmtl.coq import certificate_file
+
+        return certificate_file(self, name).text
+
     def __str__(self) -> str:
         if self.enclosure is None:
             return (f"{self.status}: {self.expression} {self.relation} {self.threshold} (no "
@@ -603,6 +969,21 @@ def _split_relational(rel: Any) -> tuple[Any, str, Any]:
             return rel.lhs, op, rel.rhs
     raise InvalidArgument(f"relation={rel} ({type(rel).__name__}) is not supported; expected "
                           "<, <=, > or >= (equality is not a ball-arithmetic question)")
+
+
+def _check_relation(relation: Any, name: str) -> str:
+    if not isinstance(relation, str):
+        raise InvalidArgumentType(f"{name}={_brief_value(relation)} has type "
+                                  f"{type(relation).__name__}; expected one of "
+                                  f"{', '.join(map(repr, RELATIONS))}")
+    if relation not in RELATIONS:
+        raise InvalidArgument(f"{name}={relation[:20]!r}; expected one of {', '.join(RELATIONS)}")
+    return relation
+
+
+def _brief_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "..."
 
 
 def certify(lhs: Any, relation: str | None = None, rhs: Any = None, *,
@@ -637,6 +1018,7 @@ def certify(lhs: Any, relation: str | None = None, rhs: Any = None, *,
     """
     import sympy
 
+    prec, max_prec = _check_precisions(prec, max_prec)
     if relation is None:
         if isinstance(lhs, (bool, sympy.logic.boolalg.BooleanAtom)):
             raise InvalidArgumentType(f"certify got {lhs!r}: {_BOOL_HINT}")
@@ -647,8 +1029,7 @@ def certify(lhs: Any, relation: str | None = None, rhs: Any = None, *,
         if rhs is not None:
             raise InvalidArgument("rhs given with a relational; pass one or the other")
         lhs, relation, rhs = _split_relational(lhs)
-    if relation not in RELATIONS:
-        raise InvalidArgument(f"relation={relation!r}; expected one of {', '.join(RELATIONS)}")
+    relation = _check_relation(relation, "relation")
     if rhs is None:
         raise InvalidArgument("rhs is missing; call certify(lhs, relation, rhs)")
     left = _sympy_number(lhs, "lhs")
@@ -657,8 +1038,9 @@ def certify(lhs: Any, relation: str | None = None, rhs: Any = None, *,
         expr, t = left, Fraction(int(right.p), int(right.q))
     else:
         expr, t = sympy.Add(left, -right), Fraction(0)
+    expr, shape = _checked(expr)
     try:
-        cmp = compare(expr, t, prec=prec, max_prec=max_prec)
+        cmp = _compare(expr, shape, t, prec, max_prec)
     except UndecidedError:  # no finite ball at any precision tried: undecided, no enclosure
         return Certificate(expr, relation, t, "undecided", None, max_prec, _METHOD_BALL)
     return Certificate(expr, relation, t, _status(relation, cmp.verdict, cmp.enclosure, t),
@@ -673,41 +1055,78 @@ _SREPR_ATOMS = ("pi", "E", "EulerGamma", "Half", "One", "Zero", "NegativeOne")
 
 def _from_srepr(text: Any) -> Any:
     """Rebuild a sympy number from its ``srepr`` without ``eval``: only the constructors of the
-    supported expressions and integer literals are accepted (a JSON file is untrusted input)."""
+    supported expressions and integer literals are accepted (a JSON file is untrusted input),
+    within the :class:`CertificateLimits` (text length, nodes, depth, integer size, checked
+    while parsing, before sympy builds anything)."""
     import ast
 
     import sympy
 
     if not isinstance(text, str):
-        raise InvalidArgumentType(f"expression={text!r}; expected a sympy srepr string")
+        raise InvalidArgumentType(f"expression={_brief_value(text)}; expected a sympy srepr "
+                                  "string")
+    lim = _limits()
+    if len(text) > lim.chars:
+        raise _over("len(expression)", len(text), "chars")
     try:
         tree = ast.parse(text, mode="eval").body
-    except SyntaxError as exc:
-        raise InvalidArgument(f"expression={text!r} is not a sympy srepr") from exc
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        why = getattr(exc, "msg", None) or type(exc).__name__
+        raise InvalidArgument(f"expression={text[:60]!r} is not a sympy srepr ({why})") from exc
+    count = 0
 
-    def build(node: ast.AST) -> Any:
+    def fail(node: ast.AST) -> InvalidArgument:
+        return InvalidArgument(f"expression={text[:60]!r}: {ast.dump(node)[:60]} is not allowed "
+                               "in a certificate")
+
+    def build(node: ast.AST, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if count > lim.nodes:
+            raise _over("expression: number of nodes", count, "nodes")
+        if depth > lim.depth:
+            raise _over("expression: nesting depth", depth, "depth")
         if isinstance(node, ast.Constant) and type(node.value) is int:
+            if node.value.bit_length() > lim.integer_bits:
+                raise _over("expression: an integer of bits", node.value.bit_length(),
+                            "integer_bits")
             return node.value
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            inner = build(node.operand)
+            inner = build(node.operand, depth + 1)
             if type(inner) is int:
                 return -inner
+            raise fail(node)
         if isinstance(node, ast.Name) and node.id in _SREPR_ATOMS:
             return getattr(sympy.S, node.id) if node.id in ("Half", "One", "Zero",
                                                             "NegativeOne") else getattr(sympy,
                                                                                         node.id)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id in _SREPR_NAMES and not node.keywords):
-            args = [build(a) for a in node.args]
-            if node.func.id in ("Integer", "Rational"):
-                if not all(type(a) is int for a in args):
-                    raise InvalidArgument(f"expression={text!r}: {node.func.id} of non-integers")
-                return getattr(sympy, node.func.id)(*args)
-            return getattr(sympy, node.func.id)(*args, evaluate=False)
-        raise InvalidArgument(f"expression={text!r}: {ast.dump(node)[:60]} is not allowed in a "
-                              "certificate")
+            args = [build(a, depth + 1) for a in node.args]
+            name = node.func.id
+            if name in ("Integer", "Rational"):
+                if not all(type(a) is int for a in args) or not 1 <= len(args) <= 2:
+                    raise InvalidArgument(f"expression={text[:60]!r}: {name} takes one or two "
+                                          "integers")
+                if name == "Rational" and len(args) == 2 and args[1] == 0:
+                    raise InvalidArgument(f"expression={text[:60]!r}: Rational({args[0]}, 0) "
+                                          "divides by zero")
+                if name == "Integer" and len(args) != 1:
+                    raise InvalidArgument(f"expression={text[:60]!r}: Integer takes one integer")
+                return getattr(sympy, name)(*args)
+            if any(type(a) is int for a in args):
+                raise InvalidArgument(f"expression={text[:60]!r}: {name} of a bare integer; "
+                                      "expected Integer(...)")
+            arity = {"Pow": (2, 2), "log": (1, 1), "exp": (1, 1), "Abs": (1, 1)}
+            lo, hi = arity.get(name, (0, lim.nodes))
+            if not lo <= len(args) <= hi:
+                raise InvalidArgument(f"expression={text[:60]!r}: {name} takes "
+                                      f"{lo if lo == hi else 'any number of'} argument(s), "
+                                      f"got {len(args)}")
+            return getattr(sympy, name)(*args, evaluate=False)
+        raise fail(node)
 
-    return build(tree)
+    return build(tree, 1)
 
 
 def verify_certificate(data: Any) -> bool:
@@ -716,7 +1135,12 @@ def verify_certificate(data: Any) -> bool:
     The expression is rebuilt from its ``srepr`` (no ``eval``), re-enclosed at the stored
     precision, and the recomputed enclosure must intersect the stored one and decide the stored
     status by exact ``Fraction`` comparisons with the threshold. Exact methods ("exact
-    rational", "minimal polynomial") are re-run.
+    rational", "minimal polynomial") are re-run; a "minimal polynomial" equality also needs a
+    finite ball containing the threshold at the stored precision, as :func:`certify` does (the
+    ball certifies the expression is real). The validity rules and the
+    :class:`CertificateLimits` are those of :func:`certify`: a JSON outside them (a huge
+    ``prec``, a number "1e999999999", a ``Pow`` with a huge exponent, deep nesting) raises
+    ``InvalidArgument`` or ``ResourceLimitError`` before any expensive work.
 
     >>> import sympy
     >>> d = certify(sympy.sqrt(2) * sympy.log(2), "<", Fraction(99, 100)).to_json()
@@ -726,36 +1150,51 @@ def verify_certificate(data: Any) -> bool:
     Traceback (most recent call last):
     ...
     exactmtl.errors.CheckFailed: the stored enclosure gives status disproved, the ...
+    >>> verify_certificate(dict(d, prec=10**9))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.ResourceLimitError: prec=1000000000 bits exceeds the precision limit ...
     """
     import sympy
 
     if not isinstance(data, dict):
         raise InvalidArgumentType(f"data has type {type(data).__name__}; expected a dict")
     missing = {"format", "expression", "relation", "threshold", "status", "enclosure", "prec",
-               "method"} - set(data)
+               "method"} - {k for k in data if isinstance(k, str)}
     if missing:
         raise InvalidArgument(f"certificate lacks {', '.join(sorted(missing))}")
+    for key in ("format", "relation", "status", "method"):
+        if not isinstance(data[key], str):
+            raise InvalidArgumentType(f"{key}={_brief_value(data[key])} has type "
+                                      f"{type(data[key]).__name__}; expected a string")
     if data["format"] != _FORMAT:
-        raise InvalidArgument(f"format={data['format']!r}; expected {_FORMAT!r}")
-    expr = _sympy_number(_from_srepr(data["expression"]), "expression")
-    relation = data["relation"]
-    if relation not in RELATIONS:
-        raise InvalidArgument(f"relation={relation!r}; expected one of {', '.join(RELATIONS)}")
-    t = _parse_fraction(data["threshold"], "threshold")
+        raise InvalidArgument(f"format={data['format'][:40]!r}; expected {_FORMAT!r}")
+    relation = _check_relation(data["relation"], "relation")
     status, method, prec = data["status"], data["method"], data["prec"]
-    case = {"expression": data["expression"], "relation": relation, "threshold": t}
     if status not in ("proved", "disproved", "undecided"):
-        raise InvalidArgument(f"status={status!r}; expected proved, disproved or undecided")
-    if data["enclosure"] is None:  # undecided without a finite ball: re-check that
+        raise InvalidArgument(f"status={status[:20]!r}; expected proved, disproved or undecided")
+    if method not in (_METHOD_BALL, _METHOD_RATIONAL, _METHOD_MINPOLY):
+        raise InvalidArgument(f"method={method[:40]!r} is not a known certification method")
+    if prec is not None:   # every numeric field is bounded before any work
+        prec = _check_prec(as_exact_int(prec, "prec", minimum=2))
+    t = _parse_fraction(data["threshold"], "threshold")
+    stored = None if data["enclosure"] is None else Enclosure.from_json(data["enclosure"])
+    if stored is not None and stored.prec is not None:
+        _check_prec(stored.prec, "enclosure.prec")
+    expr, shape = _checked(_from_srepr(data["expression"]), "expression")
+    case = {"expression": data["expression"][:200], "relation": relation, "threshold": t}
+    needs_prec = method != _METHOD_RATIONAL
+    if needs_prec and prec is None:
+        raise CheckFailed(f"method {method!r} needs the precision, and prec is null", case)
+    if stored is None:  # undecided without a finite ball: re-check that
         if status != "undecided" or method != _METHOD_BALL:
             raise CheckFailed("a certificate without an enclosure can only be undecided", case)
         try:
-            enclose(expr, as_exact_int(prec, "prec", minimum=2))
+            _enclose(expr, shape, prec)
         except UndecidedError:
             return True
         raise CheckFailed(f"a finite enclosure exists at prec={prec}; the certificate says "
                           "there is none", case)
-    stored = Enclosure.from_json(data["enclosure"])
     if method == _METHOD_RATIONAL:
         if not isinstance(expr, sympy.Rational):
             raise CheckFailed("method 'exact rational' but the expression is not rational", case)
@@ -763,18 +1202,27 @@ def verify_certificate(data: Any) -> bool:
         recomputed = Enclosure.point(v)
         verdict = "equal" if v == t else "other"
     elif method == _METHOD_MINPOLY:
-        if not _exact_equal(expr, t):
-            raise CheckFailed("method 'minimal polynomial' but equality is not confirmed", case)
-        recomputed, verdict = stored, "equal"
-    elif method == _METHOD_BALL:
-        prec = as_exact_int(prec, "prec", minimum=2)
+        problem = _algebraic_problem(shape)
+        if problem is not None:
+            raise ResourceLimitError(f"the minimal-polynomial check of expression="
+                                     f"{_brief(expr)} is refused: {problem}")
         try:
-            recomputed = enclose(expr, prec)
+            recomputed = _enclose(expr, shape, prec)
+        except UndecidedError as exc:
+            raise CheckFailed(f"method 'minimal polynomial' needs a finite ball (it certifies "
+                              f"the expression is real); none at prec={prec}", case) from exc
+        if not recomputed.contains(t):
+            raise CheckFailed(f"method 'minimal polynomial' but the ball {recomputed} at "
+                              f"prec={prec} excludes the threshold", case)
+        if not _exact_equal(expr, t, shape):
+            raise CheckFailed("method 'minimal polynomial' but equality is not confirmed", case)
+        verdict = "equal"
+    else:
+        try:
+            recomputed = _enclose(expr, shape, prec)
         except UndecidedError as exc:
             raise CheckFailed(f"no finite enclosure at prec={prec}", case) from exc
         verdict = "other"
-    else:
-        raise InvalidArgument(f"method={method!r} is not a known certification method")
     if not recomputed.intersects(stored):
         raise CheckFailed(f"recomputed enclosure {recomputed} is disjoint from the stored "
                           f"{stored}", case)

@@ -1,12 +1,19 @@
 """Command line: ``exactmtl check | list | show | new-claim | validate | bounds``
 (and ``python -m exactmtl``).
 
-``exactmtl check [PATHS] [-k ID] [--full] [--json FILE]`` prints one line per claim (ok, FAIL
-with the failing case, or ERROR), then a summary. Exit codes: 0 every claim holds, 1 a claim
+``exactmtl check [PATHS] [-k ID] [--full] [--json FILE] [--jobs N | --scheduler ADDR]`` prints
+one line per claim (ok, FAIL with the failing case, or ERROR), then a summary. ``--jobs N`` runs
+the claims' independent units on N processes and ``--scheduler tcp://HOST:PORT`` on a Dask
+cluster (:mod:`exactmtl.scheduling`); the verdicts and certificates are the serial run's, and
+Ctrl-C cancels every unit and exits 130 with no report. Exit codes: 0 every claim holds, 1 a claim
 failed or errored (a proof file that cannot be loaded is an ERROR), 2 usage error (unknown
 flag, a path that is not a proof file or folder, ``-k`` matching nothing, an unwritable
-``--json`` target). Each claim line shows the claim's provenance tag (paper, derived,
-reference; ``-`` for a claim file without a Provenance field).
+``--json`` target), 130 interrupted (Ctrl-C), 141 stdout closed (``| head``).
+
+Every bad argument is one line on stderr and exit code 2, before any work: numbers are parsed
+with bounded cost (``exactmtl._cliargs``), report targets are tried before the run.
+Each claim line shows the claim's provenance tag (paper, derived, reference; ``-`` for
+a claim file without a Provenance field).
 
 >>> main(["check", "proofs/a9_centred_waves.py"])  # doctest: +ELLIPSIS
 A9  ok     derived    centred triangle waves: orthogonal, norm^2 1/12  (... s)
@@ -23,9 +30,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from exactmtl.errors import InvalidArgument
+from exactmtl._cliargs import (
+    OneLineParser,
+    bounded_int,
+    exact_number,
+    int_list,
+    output_target_problem,
+    run,
+)
+from exactmtl.errors import InvalidArgument, ResourceLimitError
 
 __all__ = ["main"]
+
+MAX_BOUNDS_DEPTH = 10_000   # exactmtl bounds --n: 2**n stays printable (Python's 4300 digits)
+MAX_BOUNDS_TASKS = 4096     # exactmtl bounds --ks: number of readout indices
 
 
 class _Status:
@@ -65,17 +83,23 @@ class _Status:
 
 def _json_target_problem(path: str) -> str | None:
     """Why ``--json path`` cannot be written (checked before a long run), or None."""
-    target = Path(path)
-    if target.is_dir():
-        return f"--json {path!r} is a directory; expected a file name"
-    parent = target.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        return f"--json {path!r}: {str(parent)!r} is not a directory"
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return f"--json {path!r}: the directory {str(parent)!r} is not writable"
-    return None
+    return output_target_problem(path, "--json")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one line (an OSError's text can hold a very long path)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = str(exc.filename or "")
+        shown = name if len(name) <= 80 else name[:80] + "..."
+        return f"{shown!r}: {exc.strerror}" if name else exc.strerror
+    return " ".join(str(exc).split())
+
+
+def _nothing_selected(args: argparse.Namespace) -> str:
+    if args.k:
+        return f"no claim matches -k {' '.join(args.k)}"
+    where = " ".join(map(repr, args.paths)) if args.paths else "proofs/"
+    return f"no proof files found in {where}"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -88,7 +112,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         write_report,
     )
 
-    if args.json:
+    parallel = _parallel_options(args)  # --jobs / --scheduler: refused before any work
+    if isinstance(parallel, int):
+        return parallel
+    if args.json is not None:
         problem = _json_target_problem(args.json)
         if problem:
             print(f"exactmtl check: {problem}", file=sys.stderr)
@@ -96,12 +123,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     broken: list = []
     try:
         proofs = select(discover(args.paths, broken=broken), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl check: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl check: {_one_line(exc)}", file=sys.stderr)
         return 2
     broken = select(broken, args.k)
     if not proofs and not broken:
-        print(f"exactmtl check: no claim matches -k {' '.join(args.k or [])}", file=sys.stderr)
+        print(f"exactmtl check: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     status = _Status(sys.stderr)
     width = max(len(p.id) for p in [*proofs, *broken])
@@ -117,12 +144,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
             where = ", ".join(f"{k}={v}" for k, v in problem.case.items())
             print(f"{'':<{width}}  {problem.kind} {problem.name}: {problem.message}"
                   + (f" [{where}]" if where else ""), flush=True)
+            if problem.status == "ERROR" and problem.traceback:
+                for tb_line in problem.traceback.rstrip().splitlines():
+                    print(f"{'':<{width}}    {tb_line}", flush=True)
 
     results = []
     for b in broken:
         results.append(broken_result(b))
         show(results[-1])
-    results += run_all(proofs, full=args.full, report=status, on_result=show)
+    notes: list[str] = []
+    if parallel is None:
+        results += run_all(proofs, full=args.full, report=status, on_result=show)
+    else:
+        try:
+            run = _run_parallel(proofs, args, parallel, status, show)
+        except KeyboardInterrupt:
+            status.clear()
+            print("exactmtl check: interrupted; every unit cancelled, no report written",
+                  file=sys.stderr)
+            return 130
+        except InvalidArgument as exc:
+            status.clear()
+            print(f"exactmtl check: {exc}", file=sys.stderr)
+            return 2
+        results += run.results
+        notes = run.notes
+        status.clear()
+        print(run.balance_line())
+        for note in notes:
+            print(f"note: {note}")
     status.clear()
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "FAIL", "ERROR")}
     steps = [s for r in results for s in r.steps]
@@ -133,7 +183,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
           f"falsifiers rejected; {'full' if args.full else 'default'} ranges)")
     if args.json:
         try:
-            write_report(results, args.json, full=args.full)
+            write_report(results, args.json, full=args.full, notes=notes)
         except OSError as exc:
             print(f"exactmtl check: cannot write --json {args.json!r}: {exc}", file=sys.stderr)
             return 2
@@ -141,13 +191,49 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if counts["ok"] == len(results) else 1
 
 
+def _parallel_options(args: argparse.Namespace) -> tuple[int, str | None] | int | None:
+    """``(jobs, scheduler)`` for a parallel run, None for the plain serial run, or exit code 2."""
+    from exactmtl.scheduling import parse_jobs
+
+    if args.scheduler is not None:
+        if args.jobs is not None:
+            print("exactmtl check: --jobs and --scheduler exclude each other (the cluster's "
+                  "workers set the parallelism)", file=sys.stderr)
+            return 2
+        if "://" not in args.scheduler and ":" not in args.scheduler:
+            print(f"exactmtl check: --scheduler {args.scheduler!r}: expected an address such "
+                  "as tcp://HOST:PORT", file=sys.stderr)
+            return 2
+        return (1, args.scheduler)
+    if args.jobs is None:
+        return None
+    try:
+        jobs = parse_jobs(args.jobs)
+    except InvalidArgument as exc:
+        print(f"exactmtl check: --{exc}", file=sys.stderr)
+        return 2
+    return (jobs, None)
+
+
+def _run_parallel(proofs, args: argparse.Namespace, parallel: tuple[int, str | None],
+                  status, show):
+    from exactmtl.scheduling import run_parallel
+
+    jobs, scheduler = parallel
+    return run_parallel(proofs, full=args.full, jobs=jobs, scheduler=scheduler, report=status,
+                        on_result=show)
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     from exactmtl.proofcheck import discover, select
 
     try:
         proofs = select(discover(args.paths), args.k)
-    except InvalidArgument as exc:
-        print(f"exactmtl list: {exc}", file=sys.stderr)
+    except (InvalidArgument, OSError) as exc:
+        print(f"exactmtl list: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    if not proofs:
+        print(f"exactmtl list: {_nothing_selected(args)}", file=sys.stderr)
         return 2
     for p in proofs:
         print(f"{p.id:<6} {p.claim.title}")
@@ -256,23 +342,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _parse_ks(text: str) -> list[int]:
-    try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise InvalidArgument(f"--ks={text!r} must be comma-separated integers, e.g. "
-                              "--ks 0,1,2,3") from None
+    return int_list(text, "--ks", minimum=0, maximum=(1 << MAX_BOUNDS_DEPTH) - 1,
+                    most=MAX_BOUNDS_TASKS)
 
 
 def _parse_eps(text: str | None):
-    from fractions import Fraction
-
-    if text is None:
-        return None
-    try:
-        return Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise InvalidArgument(f"--eps={text!r} is not an exact number; expected e.g. 1/4 "
-                              "or 0.25") from None
+    return None if text is None else exact_number(text, "--eps")
 
 
 def _cmd_bounds(args: argparse.Namespace) -> int:
@@ -281,9 +356,12 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
 
     route = "brute" if args.brute else "closed" if args.closed else "auto"
     try:
-        text = bounds_table(args.n, args.m, _parse_ks(args.ks), _parse_eps(args.eps),
+        n = bounded_int(args.n, "--n", minimum=1, maximum=MAX_BOUNDS_DEPTH)
+        m = None if args.m is None else bounded_int(args.m, "--m", minimum=0,
+                                                     maximum=MAX_BOUNDS_DEPTH)
+        text = bounds_table(n, m, _parse_ks(args.ks), _parse_eps(args.eps),
                             heads=args.heads, convention=args.convention, route=route)
-    except (InvalidArgument, InvalidArgumentType) as exc:
+    except (InvalidArgument, InvalidArgumentType, ResourceLimitError) as exc:
         print(f"exactmtl bounds: {exc}", file=sys.stderr)
         return 2
     except UndecidedError as exc:
@@ -293,11 +371,56 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from exactmtl.coq import COQ_PACKAGES, compile_coq, coqc_path, export_items
+    from exactmtl.errors import InvalidArgumentType
+
+    if not args.coq:
+        print("exactmtl export: --coq DIR is required (the only export format)", file=sys.stderr)
+        return 2
+    target = Path(args.coq)
+    if target.exists() and not target.is_dir():
+        print(f"exactmtl export: --coq {args.coq!r} exists and is not a folder", file=sys.stderr)
+        return 2
+    if args.compile and coqc_path() is None:
+        print(f"exactmtl export: coqc not found; install the Debian packages {COQ_PACKAGES}",
+              file=sys.stderr)
+        return 2
+    try:
+        files = export_items(args.k)
+    except (InvalidArgument, InvalidArgumentType) as exc:
+        print(f"exactmtl export: {exc}", file=sys.stderr)
+        return 2
+    paths = [f.write(target) for f in files]
+    if not args.compile:
+        for f, path in zip(files, paths):
+            print(f"{f.item:<48} {path}")
+        print(f"{len(paths)} Coq files written to {target}")
+        return 0
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        results = list(pool.map(compile_coq, paths))
+    failed = 0
+    for f, res in zip(files, results):
+        print(f"{f.item:<48} {'ok' if res else 'FAIL':<5} ({res.seconds:.1f} s)")
+        if not res:
+            failed += 1
+            print("    " + res.output.replace("\n", "\n    "))
+    print(f"{len(paths)} Coq files: {len(paths) - failed} compiled, {failed} failed "
+          f"({time.perf_counter() - start:.1f} s)")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="exactmtl", description="Exact verification toolkit for multi-task learning theory."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    from exactmtl import __version__
+
+    parser.add_argument("--version", action="version", version=f"exactmtl {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     check = sub.add_parser("check", help="run the proof-check suite")
     check.add_argument("paths", nargs="*", help="proof files or folders (default: proofs/)")
@@ -305,6 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run only claims with this id or glob (repeatable), e.g. -k A3 -k 'M*'")
     check.add_argument("--full", action="store_true", help="run the long ranges")
     check.add_argument("--json", metavar="FILE", help="write a machine-readable report")
+    check.add_argument("-j", "--jobs", metavar="N", default=None,
+                       help="run independent units on N local processes (0 or auto: all cores)")
+    check.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                       help="run the units on a Dask distributed cluster "
+                            "(pip install 'exactmtl[distributed]')")
     check.set_defaults(func=_cmd_check)
 
     lst = sub.add_parser("list", help="list the claims of the proof-check suite")
@@ -345,8 +473,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bounds = sub.add_parser(
         "bounds", help="joint/separate code lengths of the main construction (§3.5)")
-    bounds.add_argument("--n", type=int, required=True, help="feature depth n >= 1")
-    bounds.add_argument("--m", type=int, default=None,
+    bounds.add_argument("--n", required=True,
+                        help=f"feature depth 1 <= n <= {MAX_BOUNDS_DEPTH}")
+    bounds.add_argument("--m", default=None,
                         help="readout frequency m <= n (default: least m with every k < 2^m; "
                              "n for --heads walsh)")
     bounds.add_argument("--ks", required=True, help="readout indices, e.g. 0,1,2,3")
@@ -361,6 +490,14 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--closed", action="store_true", help="closed forms only")
     bounds.set_defaults(func=_cmd_bounds)
 
+    export = sub.add_parser("export", help="export kernel-checkable certificates (Coq)")
+    export.add_argument("--coq", metavar="DIR", help="write one .v file per item into DIR")
+    export.add_argument("-k", action="append", metavar="ID",
+                        help="only items whose id starts with or matches ID (repeatable)")
+    export.add_argument("--compile", action="store_true",
+                        help="compile every file with coqc; exit 1 if one is rejected")
+    export.set_defaults(func=_cmd_export)
+
     return parser
 
 
@@ -371,6 +508,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     A9     centred triangle waves: orthogonal, norm^2 1/12
     0
     """
+    return run(_main, argv, "exactmtl")
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -42,7 +42,7 @@ import sympy
 
 from exactmtl._validate import as_exact, check_level
 from exactmtl.construction import _check_family, rho
-from exactmtl.errors import InvalidArgument, UndecidedError
+from exactmtl.errors import InvalidArgument
 
 __all__ = [
     "FORMULAS",
@@ -59,7 +59,7 @@ __all__ = [
     "coverage",
     "evaluate",
     "golden_table",
-    "joint_vs_separate",
+    "joint_vs_separate",  # noqa: F822 (module __getattr__: lives in construction_coding)
     "separate_equals_joint",
     "theorem_a",
     "theorem_b",
@@ -285,7 +285,7 @@ def theorem_a(n: int, m: int | None, ks: Sequence[Any],
     ``delta_min = 2^(m-n+1)`` (``m < n``) or 2 (``m = n``), and for ``eps < delta_min / 2``
     ``L_sep = T(2^n - 2^m) + sum_t rho({k_t})``, ``L_joint = 2^n - 2^m + rho(K)``.
 
-    Pure Walsh heads (``heads="walsh"``, main construction §2.9) are ``m = n``: counts ``2^rho``,
+    Pure Walsh heads (``heads="walsh"``, §2.9) are the case ``m = n``: counts ``2^rho``,
     ``delta_min = 2``.
 
     >>> a = theorem_a(4, 2, [3, 2, 1])
@@ -504,7 +504,7 @@ def corollary_c_limit() -> tuple[sympy.Expr, sympy.Expr]:
 
 @dataclass(frozen=True)
 class WalshHeads:
-    """Pure Walsh heads ``pal_k o h_sigma`` (main construction §2.9), ``0 <= eps < 1``."""
+    """Pure Walsh heads ``pal_k o h_sigma`` (§2.9), ``0 <= eps < 1``: identification."""
 
     n: int
     ks: tuple[int, ...]
@@ -659,6 +659,8 @@ def coverage(max_brute_n: int = 4) -> list[dict[str, Any]]:
          "how": "certified packing = cover (coding, M25)"},
         {"claim": "Theorem B", "n": "1..3", "route": "brute force",
          "how": "all eps in 2^-6 Z (coding, M25)"},
+        {"claim": "Theorem B", "n": "4", "route": "brute force",
+         "how": "certified L(eps) curves at every eps, every 3.7 family, m <= 4 (M30)"},
         {"claim": "Corollary C", "n": "infinite", "route": "closed form only",
          "how": "Theorem B at n = oo; sympy limit -> T"},
         {"claim": "pure Walsh heads", "n": "1..4", "route": "brute force",
@@ -668,65 +670,11 @@ def coverage(max_brute_n: int = 4) -> list[dict[str, Any]]:
     ]
 
 
-def joint_vs_separate(n: int = 3, m: int | None = 2, ks: Sequence[Any] = (0, 1, 2, 3),
-                      eps: Any = Fraction(1, 4), heads: str = "sawtooth-walsh") -> Any:
-    """Joint versus separate description length of the construction as a
-    :class:`~exactmtl.jointsep.JointSeparateReport` (companions §D.5).
+def __getattr__(name: str) -> Any:
+    """``joint_vs_separate`` moved to :mod:`exactmtl.construction_coding` (it enumerates, which
+    sits above this module); the name stays importable from here without an import cycle."""
+    if name == "joint_vs_separate":
+        from exactmtl.construction_coding import joint_vs_separate
 
-    Values: Theorem A (exact, ``eps < delta_min / 2``) or ``0`` (``eps >= 1``); elsewhere
-    exhaustive enumeration (:mod:`exactmtl.coding`, ``n <= 4``), else
-    :class:`~exactmtl.errors.UndecidedError` with Theorem B's bounds. The equality condition
-    is exact: below ``delta_min / 2``, ``L_sep == L_joint`` iff ``T = 1`` or (``m = n`` and the
-    nonzero ``k_t`` have distinct bit lengths) (:func:`separate_equals_joint`); for
-    ``1 - 2^(m-n) > eps >= delta_min / 2`` and ``T >= 2`` Theorem B forces ``L_sep > L_joint``;
-    for ``eps >= 1`` both are 0.
-
-    >>> r = joint_vs_separate()
-    >>> r.joint, r.separate, r.ratio, r.equal
-    (Fraction(7, 1), Fraction(21, 1), Fraction(1, 3), False)
-    >>> joint_vs_separate(60, 2, [0, 1, 2, 3], 0).gain == 3 * (2**60 - 4) + 2
-    True
-    """
-    from exactmtl.jointsep import JointSeparateReport
-
-    n, m, raw, heads = _check_family(n, m, ks, heads)
-    e = _eps(eps)
-    bounds = code_length_bounds(n, m, raw, e, heads)
-    T = len(raw)
-    how = bounds.source
-    if bounds.exact:
-        sep, joint = bounds.separate[0], bounds.joint[0]
-    elif n <= 4:
-        from exactmtl.coding import bits_reports
-
-        try:
-            s_rep, j_rep = bits_reports(n, m, raw, e, heads, route="brute")
-        except UndecidedError as exc:
-            raise UndecidedError(
-                f"eps={e} (n={n}, m={m}, ks={list(raw)}): the enumeration is undecided ({exc}); "
-                f"Theorem B gives L_sep in {list(bounds.separate)}, L_joint in "
-                f"{list(bounds.joint)}") from None
-        sep, joint = s_rep.value, j_rep.value
-        how = "exhaustive enumeration (packing = cover)"
-    else:
-        raise UndecidedError(
-            f"eps={e} (n={n}, m={m}, ks={list(raw)}): only Theorem B's bounds are known, "
-            f"L_sep in {list(bounds.separate)}, L_joint in {list(bounds.joint)}")
-    below = e < theorem_a(n, m, raw, heads).eps_bound
-    if e >= 1:
-        cond = "eps >= 1: both are 0 (always equal)"
-    elif below:
-        cond = ("eps < delta_min/2 (Theorem A): L_sep == L_joint iff T = 1 or (m = n and the "
-                "nonzero k_t have distinct bit lengths); gap = (T-1)(2^n - 2^m) + "
-                "sum_t rho({k_t}) - rho(K)")
-    elif T >= 2 and theorem_b_index(e, n, m) >= 1:
-        cond = ("Theorem B: for T >= 2 and eps < 1 - 2^(m-n), L_sep >= T 2^m(2^j - 1) > "
-                "2^m(2^j - 1) + rho(K) >= L_joint: never equal")
-    else:
-        cond = ("1 - 2^(m-n) <= eps < 1: decided by enumeration only (Theorem B gives "
-                "[0, rho] per class)")
-    setting = (f"n={n}, m={m}, K={list(raw)}, heads={heads}, eps={e} (T={T}, {how})")
-    return JointSeparateReport(
-        "main construction (arXiv 2606.16028, reference; main construction §3.5)", setting,
-        "bits (minimax code length)", joint, sep, cond,
-        notes="joint: one code for F_sigma; separate: sum of the marginal code lengths")
+        return joint_vs_separate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -61,7 +61,7 @@ __all__ = [
     "head",
     "head_family",
     "inverse_feature",
-    "joint_vs_separate",
+    "joint_vs_separate",  # noqa: F822 (module __getattr__: lives in construction_coding)
     "node_bit",
     "output_cells",
     "output_code_table",
@@ -835,16 +835,12 @@ def rho(ks: Iterable[Any]) -> int:
 
 # --------------------------------------------------------------------------- report
 
-def joint_vs_separate(n: int = 3, m: int = 2, ks: Sequence[int] = (0, 1, 2, 3),
-                      eps: Any = Fraction(1, 4)) -> Any:
-    """The joint-versus-separate report of the main construction (see
-    :func:`exactmtl.closed_forms.joint_vs_separate`).
+def __getattr__(name: str) -> Any:
+    """``joint_vs_separate`` (the joint-versus-separate report of the construction) lives in
+    :mod:`exactmtl.construction_coding`, which sits above this module; the name stays
+    importable from here without an import cycle."""
+    if name == "joint_vs_separate":
+        from exactmtl.construction_coding import joint_vs_separate
 
-    >>> r = joint_vs_separate()
-    >>> r.joint, r.separate
-    (Fraction(7, 1), Fraction(21, 1))
-    """
-    from exactmtl.closed_forms import joint_vs_separate as report
-
-    return report(n, m, ks, eps)
-
+        return joint_vs_separate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

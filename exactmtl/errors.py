@@ -8,6 +8,8 @@ __all__ = [
     "InexactInputError",
     "InvalidArgument",
     "InvalidArgumentType",
+    "MissingDependency",
+    "ResourceLimitError",
     "UndecidedError",
 ]
 
@@ -60,6 +62,20 @@ class InexactInputError(InvalidArgumentType):
     """
 
 
+class ResourceLimitError(ExactMTLError, ValueError):
+    """A small input asks for more time or memory than a documented limit allows (a ValueError).
+
+    Raised *before* the work starts; the message names the limit and how to raise it.
+
+    >>> from exactmtl.certified import certify
+    >>> import sympy
+    >>> certify(sympy.pi, "<", 4, max_prec=10**9)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.ResourceLimitError: max_prec=1000000000 bits exceeds the precision limit ...
+    """
+
+
 class UndecidedError(ExactMTLError, ArithmeticError):
     """A certified comparison could not be decided at the largest precision allowed.
 
@@ -88,3 +104,11 @@ class CheckFailed(ExactMTLError, AssertionError):
             return self.message
         where = ", ".join(f"{k}={v}" for k, v in self.case.items())
         return f"{self.message} [{where}]"
+
+
+class MissingDependency(ExactMTLError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it.
+
+    >>> isinstance(MissingDependency("pip install 'exactmtl[plot]'"), ImportError)
+    True
+    """

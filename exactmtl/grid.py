@@ -40,6 +40,7 @@ import numpy as np
 from exactmtl._validate import as_exact, as_exact_int, check_index, check_level
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise
+from exactmtl.sympy_io import as_piecewise
 from exactmtl.transforms import (
     INT64_BITS,
     ScreenResult,
@@ -268,6 +269,7 @@ class GridFunction:
         >>> GridFunction.from_piecewise(Piecewise.step([Fraction(1, 4)], [1, 3])).values.tolist()
         [1, 3, 3, 3]
         """
+        f = as_piecewise(f, "f")
         if not isinstance(f, Piecewise):
             raise InvalidArgumentType(f"f has type {type(f).__name__}; expected a Piecewise")
         if f.domain != (0, 1):

@@ -368,12 +368,19 @@ def collect_reports(modules: Iterable[str] = REPORT_MODULES
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m exactmtl.companions [--markdown]``: print every report side by side."""
-    import sys
+    """``python -m exactmtl.companions [--markdown]``: print every report side by side.
 
-    args = sys.argv[1:] if argv is None else argv
+    Arguments are parsed with argparse (``--help``; an unknown flag is a one-line error, exit 2).
+    """
+    from exactmtl._cliargs import OneLineParser
+
+    parser = OneLineParser(prog="python -m exactmtl.companions",
+                           description="Every companion's joint-vs-separate report, side by "
+                                       "side (companions §D.5).")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args(argv)
     reports, skipped = collect_reports()
-    print(markdown_table(reports) if "--markdown" in args else table(reports))
+    print(markdown_table(reports) if args.markdown else table(reports))
     for name, why in skipped.items():
         print(f"(left out {name}: {why})")
     return 0

@@ -46,6 +46,7 @@ from exactmtl._validate import as_exact, as_exact_int, check_level
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _domain, _peval
 from exactmtl.prefixcodes import rational_code_length
+from exactmtl.sympy_io import as_piecewise
 
 __all__ = [
     "ACTIVATIONS",
@@ -1224,6 +1225,7 @@ def step_network(f: Piecewise) -> Network:
     >>> net.size().neurons, bool(equal(net.to_piecewise(closed=False), walsh(3, "sequency")))
     (3, True)
     """
+    f = as_piecewise(f, "f")
     if not isinstance(f, Piecewise):
         raise InvalidArgumentType(f"f has type {type(f).__name__}; expected a Piecewise")
     if f.degree > 1:
@@ -1292,6 +1294,7 @@ def piecewise_linear_network(f: Piecewise) -> Network:
     >>> sorted(set(net.layers[0].activations)), bool(equal(net.to_piecewise(closed=False), g))
     (['heaviside', 'relu'], True)
     """
+    f = as_piecewise(f, "f")
     if not isinstance(f, Piecewise):
         raise InvalidArgumentType(f"f has type {type(f).__name__}; expected a Piecewise")
     if f.degree > 1:
@@ -1446,6 +1449,7 @@ def heaviside_piece_bound(net: Network) -> int:
 
 
 def _check_continuous_pl(f: Any) -> Piecewise:
+    f = as_piecewise(f, "f")
     if not isinstance(f, Piecewise):
         raise InvalidArgumentType(f"f has type {type(f).__name__}; expected a Piecewise")
     if f.degree > 1:
@@ -1572,6 +1576,7 @@ def midpoint_staircase(f: Piecewise, level: int) -> Piecewise:
     >>> midpoint_staircase(triangle(1), 2).values
     (Fraction(1, 4), Fraction(3, 4), Fraction(1, 4))
     """
+    f = as_piecewise(f, "f")
     if not isinstance(f, Piecewise):
         raise InvalidArgumentType(f"f has type {type(f).__name__}; expected a Piecewise")
     n = check_level(level, "level")

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from exactmtl.sympy_io import as_piecewise
+
 __all__ = ["evaluate_float", "sample_float"]
 
 
@@ -22,6 +24,10 @@ def evaluate_float(f: Any, xs: Any) -> np.ndarray:
     >>> evaluate_float(Piecewise.identity(), [0.5]).tolist()
     [0.5]
     """
+    f = as_piecewise(f, "f")
+    factor = getattr(f, "factor", None)
+    if factor is not None:  # a ScaledPiecewise: its exact factor, rounded once
+        return evaluate_float(f.base, xs) * float(factor)  # float ok: numeric path
     x = np.asarray(xs, dtype=np.float64)
     knots = np.array([float(t) for t in f.knots])  # float ok: numeric path
     idx = np.clip(np.searchsorted(knots, x, side="right") - 1, 0, len(f.polys) - 1)
@@ -48,6 +54,7 @@ def sample_float(f: Any, num: int = 1025) -> tuple[np.ndarray, np.ndarray]:
     >>> xs.tolist(), ys.tolist()
     ([0.0, 0.25, 0.5, 0.75], [1.0, 1.0, -1.0, -1.0])
     """
+    f = as_piecewise(f, "f")
     a, b = (float(t) for t in f.domain)  # float ok: numeric path
     xs = np.linspace(a, b, num, endpoint=bool(getattr(f, "closed", False)))
     return xs, evaluate_float(f, xs)

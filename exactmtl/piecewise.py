@@ -32,6 +32,7 @@ from typing import Any
 
 from exactmtl._validate import as_exact, as_exact_int
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
+from exactmtl.printing import SympyDisplay
 
 __all__ = [
     "Equality",
@@ -150,7 +151,7 @@ def _bulk(func: Callable) -> Callable:
 
 # --------------------------------------------------------------------------- the type
 
-class Piecewise:
+class Piecewise(SympyDisplay):
     """An exact piecewise-polynomial function on ``[a, b)`` or ``[a, b]``.
 
     Parameters
@@ -627,6 +628,7 @@ class Piecewise:
         >>> tt.pieces, tt(Fraction(1, 4)), tt(Fraction(3, 8))
         (4, Fraction(1, 1), Fraction(1, 2))
         """
+        inner = _user_function(inner, "inner", self)
         if not isinstance(inner, Piecewise):
             raise InvalidArgumentType(
                 f"inner={inner!r} has type {type(inner).__name__}; expected a Piecewise")
@@ -795,11 +797,6 @@ class Piecewise:
     def _sympy_(self) -> Any:
         return self.to_sympy()
 
-    def _repr_latex_(self) -> str:
-        import sympy
-
-        return "$" + sympy.latex(self.to_sympy()) + "$"
-
     def __repr__(self) -> str:
         a, b = self.domain
         end = "]" if self._closed else ")"
@@ -894,6 +891,15 @@ def _canonical(knots: tuple, polys: tuple, values: tuple, closed: bool) -> tuple
 
 # --------------------------------------------------------------------------- calculus
 
+def _user_function(f: Any, name: str, like: Any = None) -> Any:
+    """A sympy expression given for a function is read exactly (see exactmtl.sympy_io)."""
+    if isinstance(f, Piecewise):
+        return f
+    from exactmtl.sympy_io import as_piecewise
+
+    return as_piecewise(f, name, like)
+
+
 def _check_pw(f: Any, name: str) -> Piecewise:
     if isinstance(f, Piecewise):
         return f
@@ -906,6 +912,7 @@ def integrate(f: Piecewise, start: Any = None, stop: Any = None) -> Fraction:
     >>> integrate(Piecewise.identity())
     Fraction(1, 2)
     """
+    f = _user_function(f, "f")
     if hasattr(f, "_exact_integrate"):
         return f._exact_integrate(start, stop)
     f = _check_pw(f, "f")
@@ -925,6 +932,7 @@ def inner(f: Any, g: Any) -> Any:
     >>> inner(walsh(5), walsh(6)), inner(walsh(5), walsh(5))
     (Fraction(0, 1), Fraction(1, 1))
     """
+    f, g = _user_function(f, "f", g), _user_function(g, "g", f)
     for a, b in ((f, g), (g, f)):
         hook = getattr(a, "_exact_inner", None)
         if hook is not None:
@@ -1021,6 +1029,7 @@ def sup_norm(f: Piecewise) -> Any:
     >>> sup_norm(triangle(2) - Fraction(1, 2))
     Fraction(1, 2)
     """
+    f = _user_function(f, "f")
     if hasattr(f, "_exact_sup_norm"):
         return f._exact_sup_norm()
     f = _check_pw(f, "f")
@@ -1119,6 +1128,7 @@ def equal(f: Any, g: Any) -> Equality:
     >>> print(equal(sawtooth(1), Piecewise.identity()))
     differ on (0, 1/2): at x=1/4 f=1/2, g=1/4
     """
+    f, g = _user_function(f, "f", g), _user_function(g, "g", f)
     if hasattr(f, "_exact_equal"):
         return f._exact_equal(g)
     f = _check_pw(f, "f")
@@ -1177,7 +1187,7 @@ def _outer(kind: str, lo: Fraction, hi: Fraction, h0: Fraction = _ONE) -> Piecew
 
 
 def _apply_scalar_map(f: Piecewise, kind: str, h0: Fraction = _ONE) -> Piecewise:
-    f = _check_pw(f, "f")
+    f = _check_pw(_user_function(f, "f"), "f")
     if f.degree > 1:
         raise InvalidArgument(
             f"{kind} of a Piecewise needs degree <= 1 pieces (exact rational crossings); "
@@ -1221,6 +1231,7 @@ def frac(f: Piecewise) -> Piecewise:
     >>> frac(4 * Piecewise.identity())(Fraction(3, 8))
     Fraction(1, 2)
     """
+    f = _user_function(f, "f")
     return f - floor(f)
 
 
@@ -1232,6 +1243,7 @@ def maximum(f: Piecewise, g: Piecewise) -> Piecewise:
     >>> m(Fraction(1, 4)), m(Fraction(3, 4)), m.breakpoints
     (Fraction(3, 4), Fraction(3, 4), (Fraction(1, 2),))
     """
+    f, g = _user_function(f, "f", g), _user_function(g, "g", f)
     return (f + g + abs(f - g)) / 2
 
 
@@ -1242,19 +1254,23 @@ def minimum(f: Piecewise, g: Piecewise) -> Piecewise:
     >>> minimum(x, 1 - x)(Fraction(1, 4)), minimum(x, 1 - x)(Fraction(3, 4))
     (Fraction(1, 4), Fraction(1, 4))
     """
+    f, g = _user_function(f, "f", g), _user_function(g, "g", f)
     return (f + g - abs(f - g)) / 2
 
 
 # --------------------------------------------------------------------------- from sympy
 
-def from_sympy(expr: Any, x: Any, domain: tuple[Any, Any] = (0, 1), *,
+def from_sympy(expr: Any, x: Any = None, domain: tuple[Any, Any] = (0, 1), *,
                closed: bool = False) -> Piecewise:
     """Convert a sympy expression in ``x`` to an exact Piecewise on ``domain``.
 
-    Handles rational numbers, ``x``, ``+``, ``*``, integer powers, ``Piecewise`` with rational
-    thresholds (``<, <=, >, >=, Eq, Ne, And, Or, Not``), ``Heaviside(arg, H0)`` (sympy's default
-    ``H0 = 1/2`` is kept), ``Abs``, ``Max``, ``Min``, ``floor`` and ``frac`` of piecewise-linear
-    arguments.
+    ``x`` defaults to the only free symbol. Handles rational numbers, ``x``, ``+``, ``*``,
+    integer powers, nested ``Piecewise`` with rational thresholds (``<, <=, >, >=, Eq, Ne`` under
+    ``And, Or, Not, Xor, ITE, ...``: ``subs`` results included), ``Heaviside(arg, H0)`` (sympy's
+    default ``H0 = 1/2`` is kept), ``Abs``, ``sign``, ``Max``, ``Min``, ``floor``, ``ceiling``,
+    ``frac`` and ``Mod`` of piecewise-linear arguments; a common real algebraic factor such as
+    ``sqrt(2)`` gives an exact :class:`~exactmtl.bases.ScaledPiecewise`. The reader is
+    :func:`exactmtl.sympy_io.read_sympy`.
 
     >>> import sympy
     >>> x = sympy.Symbol("x")
@@ -1264,98 +1280,6 @@ def from_sympy(expr: Any, x: Any, domain: tuple[Any, Any] = (0, 1), *,
     >>> from_sympy(sympy.Heaviside(x - sympy.Rational(1, 2)), x)(Fraction(1, 2))
     Fraction(1, 2)
     """
-    import sympy
-    from sympy.core.relational import Relational
+    from exactmtl.sympy_io import read_sympy
 
-    dom = _domain(domain)
-
-    def const(c: Any) -> Piecewise:
-        return Piecewise.constant(c, dom, closed=closed)
-
-    def conv(e: Any) -> Piecewise:
-        if e == x:
-            return Piecewise.identity(dom, closed=closed)
-        if isinstance(e, sympy.Float):
-            as_exact(e, "expr")  # raises with the hint
-        if e.is_Rational:
-            return const(Fraction(int(e.p), int(e.q)))
-        if e.is_number:
-            raise InvalidArgument(f"expr contains the irrational constant {e}; exact "
-                                  "Piecewise functions take rational coefficients")
-        if isinstance(e, sympy.Add):
-            out = conv(e.args[0])
-            for a in e.args[1:]:
-                out = out + conv(a)
-            return out
-        if isinstance(e, sympy.Mul):
-            out = conv(e.args[0])
-            for a in e.args[1:]:
-                out = out * conv(a)
-            return out
-        if isinstance(e, sympy.Pow):
-            base, ex = e.args
-            if ex.is_Integer and ex >= 0:
-                return conv(base) ** int(ex)
-            raise InvalidArgument(f"expr has the power {e}; only non-negative integer "
-                                  "exponents are supported")
-        if isinstance(e, sympy.Heaviside):
-            h0 = e.args[1] if len(e.args) > 1 else sympy.Rational(1, 2)
-            return heaviside(conv(e.args[0]), as_exact(h0, "H0"))
-        if isinstance(e, sympy.Abs):
-            return abs(conv(e.args[0]))
-        if isinstance(e, sympy.floor):
-            return floor(conv(e.args[0]))
-        if isinstance(e, sympy.frac):
-            return frac(conv(e.args[0]))
-        if isinstance(e, (sympy.Max, sympy.Min)):
-            op = maximum if isinstance(e, sympy.Max) else minimum
-            out = conv(e.args[0])
-            for a in e.args[1:]:
-                out = op(out, conv(a))
-            return out
-        if isinstance(e, sympy.Piecewise):
-            total = const(0)
-            rest = const(1)
-            for val, cond in e.args:
-                ind = indicator(cond)
-                total = total + conv(val) * ind * rest
-                rest = rest * (1 - ind)
-            return total
-        raise InvalidArgument(f"expr contains {e} ({type(e).__name__}), which from_sympy "
-                              "does not convert")
-
-    def indicator(c: Any) -> Piecewise:
-        if c is sympy.true or c == True:  # noqa: E712 - sympy booleans
-            return const(1)
-        if c is sympy.false or c == False:  # noqa: E712
-            return const(0)
-        if isinstance(c, sympy.And):
-            out = const(1)
-            for a in c.args:
-                out = out * indicator(a)
-            return out
-        if isinstance(c, sympy.Or):
-            out = const(0)
-            for a in c.args:
-                ind = indicator(a)
-                out = out + ind - out * ind
-            return out
-        if isinstance(c, sympy.Not):
-            return 1 - indicator(c.args[0])
-        if isinstance(c, Relational):
-            diff = conv(c.lhs - c.rhs)
-            if isinstance(c, (sympy.GreaterThan,)):
-                return heaviside(diff, 1)
-            if isinstance(c, sympy.StrictGreaterThan):
-                return heaviside(diff, 0)
-            if isinstance(c, sympy.LessThan):
-                return heaviside(-diff, 1)
-            if isinstance(c, sympy.StrictLessThan):
-                return heaviside(-diff, 0)
-            if isinstance(c, sympy.Eq):
-                return heaviside(diff, 1) * heaviside(-diff, 1)
-            if isinstance(c, sympy.Ne):
-                return 1 - heaviside(diff, 1) * heaviside(-diff, 1)
-        raise InvalidArgument(f"condition {c} is not supported by from_sympy")
-
-    return conv(sympy.sympify(expr))
+    return read_sympy(expr, x, domain, closed=closed)

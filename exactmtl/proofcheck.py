@@ -12,6 +12,10 @@ A proof file in ``proofs/`` is a Python module with
 * one or more functions ``falsify_*()``: each runs the same check on a perturbed input and
   must be rejected, i.e. must raise :class:`CheckFailed`.
 
+A long sweep may declare its independent cases with :func:`cases`; then ``exactmtl check
+--jobs N`` (or ``--scheduler``, see :mod:`exactmtl.scheduling`) runs each case as a unit of its
+own, and the report is the same as a serial run's.
+
 ``exactmtl check`` and pytest (``tests/test_proofs.py``) both use :func:`discover`, so the
 two always run the same files.
 
@@ -33,7 +37,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,7 +45,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
-from exactmtl.errors import CheckFailed, InvalidArgument
+from exactmtl.errors import CheckFailed, InvalidArgument, InvalidArgumentType
 
 __all__ = [
     "OPTIONAL_FIELDS",
@@ -53,17 +56,21 @@ __all__ = [
     "ProofModule",
     "StepResult",
     "broken_result",
+    "cases",
+    "check_cases",
     "default_proof_dir",
     "discover",
     "expect",
     "expect_equal",
     "expect_false",
     "expect_true",
+    "merge_cases",
     "new_claim_text",
     "progress",
     "provenance_tag",
     "pytest_params",
     "run_all",
+    "run_case",
     "run_proof",
     "select",
     "write_report",
@@ -199,6 +206,120 @@ def progress(items: Iterable[T], label: str = "", total: int | None = None) -> I
         yield item
 
 
+# --------------------------------------------------------------------------- independent cases
+
+_CASES = "__exactmtl_cases__"
+_MERGE = "__exactmtl_merge__"
+_WEIGHT = "__exactmtl_weight__"
+
+
+def _default_merge(declared: list, certificates: list) -> dict:
+    return {"cases": len(declared),
+            "per_case": {str(_jsonable(c)): cert for c, cert in zip(declared, certificates)}}
+
+
+def cases(declare: Callable[[bool], Iterable[Any]], *,
+          merge: Callable[[list, list], Any] | None = None,
+          weight: Callable[[Any], float] | None = None) -> Callable[[T], T]:
+    """Declare the independent cases of a ``check_*``, so a runner can schedule each one alone.
+
+    ``declare(full)`` returns the cases in order (small picklable values: ints, strings,
+    tuples). The check is called once per case, ``check(case)`` (with ``full=`` when it takes
+    that parameter), and returns the case's certificate. ``merge(cases, certificates)`` builds
+    the check's certificate from them (default ``{"cases": n, "per_case": {case: cert}}``).
+    The step is ok when every case holds; otherwise it is the first case, in declared order,
+    that failed or raised. So the verdict and the certificate are the same whether the cases
+    ran one after the other (:func:`run_check`) or on many workers (``exactmtl check --jobs``).
+    ``weight(case)``, optional, estimates a case's seconds: a parallel run starts the heaviest
+    cases first, which balances the workers (it never changes a result).
+
+    Parameters
+    ----------
+    declare : callable
+        ``declare(full) -> iterable`` of the cases, in order.
+    merge : callable, optional
+        ``merge(cases, certificates) -> certificate`` of the whole check.
+    weight : callable, optional
+        ``weight(case) -> float``, estimated seconds of one case.
+
+    Returns
+    -------
+    callable
+        The decorator; it marks the check and returns it unchanged.
+
+    Examples
+    --------
+    >>> @cases(lambda full: range(1, (6 if full else 4) + 1))
+    ... def check_square(n):
+    ...     expect_equal(sum(range(2 * n)[1::2]), n * n, n=n)
+    ...     return n * n
+    >>> check_cases(check_square, full=False)
+    [1, 2, 3, 4]
+    >>> run_check(check_square).certificate
+    {'cases': 4, 'per_case': {'1': 1, '2': 4, '3': 9, '4': 16}}
+    >>> cases(3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgumentType: cases(declare=3): expected a function full -> ...
+    """
+    if not callable(declare):
+        raise InvalidArgumentType(f"cases(declare={declare!r}): expected a function full -> "
+                                  f"cases, got {type(declare).__name__}")
+    if merge is not None and not callable(merge):
+        raise InvalidArgumentType(f"cases(merge={merge!r}): expected a function (cases, "
+                                  f"certificates) -> certificate, got {type(merge).__name__}")
+    if weight is not None and not callable(weight):
+        raise InvalidArgumentType(f"cases(weight={weight!r}): expected a function case -> "
+                                  f"seconds, got {type(weight).__name__}")
+
+    def mark(func: T) -> T:
+        setattr(func, _CASES, declare)
+        setattr(func, _MERGE, merge or _default_merge)
+        setattr(func, _WEIGHT, weight)
+        return func
+
+    return mark
+
+
+def check_cases(func: Callable[..., Any], full: bool = False) -> list | None:
+    """The cases a check declares through :func:`cases` (None when it is one unit).
+
+    >>> check_cases(lambda: None) is None
+    True
+    """
+    declare = getattr(func, _CASES, None)
+    return None if declare is None else list(declare(full))
+
+
+def merge_cases(func: Callable[..., Any], declared: list,
+                outcomes: Sequence[StepResult]) -> StepResult:
+    """One step from the per-case steps of ``func`` (all of them, in declared order, or the
+    prefix up to the first that is not ok): ok with the merged certificate, or that case.
+
+    >>> ok = StepResult("check_x", "check", "ok", 1.0, certificate=2)
+    >>> bad = StepResult("check_x", "check", "FAIL", 0.5, "expected 3", {"n": 2})
+    >>> step = merge_cases(check_cases, [1, 2, 3], [ok, bad])
+    >>> step.status, step.message, step.seconds
+    ('FAIL', 'expected 3', 1.5)
+    """
+    seconds = sum(o.seconds for o in outcomes)
+    for outcome in outcomes:
+        if outcome.status != "ok":
+            return StepResult(func.__name__, "check", outcome.status, seconds, outcome.message,
+                              outcome.case, traceback=outcome.traceback)
+    if len(outcomes) != len(declared):
+        raise InvalidArgument(f"merge_cases: {len(outcomes)} outcomes for {len(declared)} "
+                              f"cases of {func.__name__}; expected one per case")
+    merge = getattr(func, _MERGE, _default_merge)
+    try:
+        certificate = merge(declared, [o.certificate for o in outcomes])
+    except Exception as exc:
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return StepResult(func.__name__, "check", "ERROR", seconds, f"merge: {tb}",
+                          traceback=traceback.format_exc())
+    return StepResult(func.__name__, "check", "ok", seconds, certificate=certificate)
+
+
 # --------------------------------------------------------------------------- discovery
 
 @dataclass(frozen=True)
@@ -259,7 +380,10 @@ def _claim_sort_key(claim_id: str) -> tuple:
 
 
 def default_proof_dir() -> Path:
-    """``./proofs`` if it exists, else the ``proofs/`` beside the installed package.
+    """``./proofs`` if it exists, else the suite the wheel carries, else the checkout's ``proofs/``.
+
+    An installed wheel carries the top-level ``proofs/`` as the package ``exactmtl._proofs``
+    (see pyproject.toml), so ``exactmtl check`` runs the whole suite from any folder.
 
     >>> default_proof_dir().name
     'proofs'
@@ -267,7 +391,11 @@ def default_proof_dir() -> Path:
     here = Path.cwd() / "proofs"
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parent.parent / "proofs"
+    package = Path(__file__).resolve().parent
+    installed = package / "_proofs"
+    if installed.is_dir():
+        return installed
+    return package.parent / "proofs"
 
 
 def _load(path: Path) -> ModuleType:
@@ -287,8 +415,10 @@ def _load(path: Path) -> ModuleType:
     return module
 
 
-def _proof_module(path: Path) -> ProofModule:
-    module = _load(path)
+def _proof_module(path: Path, module: ModuleType | None = None) -> ProofModule:
+    """The proof in ``path``; ``module``, when given, is its already executed source."""
+    if module is None:
+        module = _load(path)
     claim = getattr(module, "CLAIM", None)
     if not isinstance(claim, Claim):
         raise InvalidArgument(f"proof file {path} has no CLAIM = Claim(...)")
@@ -424,6 +554,7 @@ class StepResult:
     message: str = ""
     case: dict = field(default_factory=dict)
     certificate: Any = None
+    traceback: str = ""  # the full traceback of an ERROR
 
 
 @dataclass
@@ -482,6 +613,7 @@ class ClaimResult:
                     "message": s.message,
                     "case": _jsonable(s.case),
                     "certificate": _jsonable(s.certificate),
+                    **({"traceback": s.traceback} if s.traceback else {}),
                 }
                 for s in self.steps
             ],
@@ -514,14 +646,11 @@ def broken_result(proof: BrokenProof) -> ClaimResult:
                        [StepResult("load", "load", "ERROR", 0.0, proof.message)], 0.0)
 
 
-def _call(func: Callable[..., Any], full: bool) -> Any:
-    if "full" in inspect.signature(func).parameters:
-        return func(full=full)
-    return func()
-
-
 def run_check(func: Callable[..., Any], full: bool = False) -> StepResult:
     """Run one ``check_*``: ok when it returns, FAIL on :class:`CheckFailed`, else ERROR.
+
+    A check that declares its cases (:func:`cases`) runs them in order and stops at the first
+    one that is not ok (:func:`merge_cases`).
 
     >>> r = run_check(lambda: expect_equal(1 + 1, 3, a=1))
     >>> r.status, r.message, r.case
@@ -529,15 +658,51 @@ def run_check(func: Callable[..., Any], full: bool = False) -> StepResult:
     >>> run_check(lambda: 1 // 0).status
     'ERROR'
     """
+    if getattr(func, _CASES, None) is not None:  # declared cases: one after the other
+        try:
+            declared = check_cases(func, full)
+        except Exception as exc:
+            tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            return StepResult(func.__name__, "check", "ERROR", 0.0, f"cases: {tb}",
+                              traceback=traceback.format_exc())
+        outcomes: list[StepResult] = []
+        report = _PROGRESS.get()
+        for i, case in enumerate(declared):
+            if report is not None:
+                report(f"{func.__name__} case {i + 1}/{len(declared)}: {_jsonable(case)}")
+            outcomes.append(run_case(func, case, full))
+            if outcomes[-1].status != "ok":
+                break
+        return merge_cases(func, declared, outcomes)
+    return _run_step(func, (), full)
+
+
+def run_case(func: Callable[..., Any], case: Any, full: bool = False) -> StepResult:
+    """Run one declared case of a check (see :func:`cases`); its certificate is the case's.
+
+    >>> @cases(lambda full: [1, 2])
+    ... def check_even(n):
+    ...     expect(n % 2 == 0, "odd", n=n)
+    >>> run_case(check_even, 2).status, run_case(check_even, 1).case
+    ('ok', {'n': 1})
+    """
+    return _run_step(func, (case,), full)
+
+
+def _run_step(func: Callable[..., Any], args: tuple, full: bool) -> StepResult:
     start = time.perf_counter()
     try:
-        certificate = _call(func, full)
+        if "full" in inspect.signature(func).parameters:
+            certificate = func(*args, full=full)
+        else:
+            certificate = func(*args)
     except CheckFailed as exc:
         return StepResult(func.__name__, "check", "FAIL", time.perf_counter() - start,
                           exc.message, exc.case)
     except Exception as exc:  # the runner reports, never crashes
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return StepResult(func.__name__, "check", "ERROR", time.perf_counter() - start, tb)
+        return StepResult(func.__name__, "check", "ERROR", time.perf_counter() - start, tb,
+                          traceback=traceback.format_exc())
     return StepResult(func.__name__, "check", "ok", time.perf_counter() - start,
                       certificate=certificate)
 
@@ -558,7 +723,8 @@ def run_falsifier(func: Callable[..., Any]) -> StepResult:
                           f"rejected: {exc.message}", exc.case)
     except Exception as exc:
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return StepResult(func.__name__, "falsifier", "ERROR", time.perf_counter() - start, tb)
+        return StepResult(func.__name__, "falsifier", "ERROR", time.perf_counter() - start, tb,
+                          traceback=traceback.format_exc())
     return StepResult(func.__name__, "falsifier", "FAIL", time.perf_counter() - start,
                       "falsifier was not rejected: the check cannot fail on this input")
 
@@ -610,11 +776,15 @@ def run_all(proofs: Sequence[ProofModule], full: bool = False,
 
 
 def write_report(results: Sequence[ClaimResult], path: str | os.PathLike, *,
-                 full: bool = False) -> None:
+                 full: bool = False, notes: Sequence[str] = ()) -> None:
     """Write the machine-readable report atomically (temporary file, then rename).
 
-    The JSON goes to a temporary file in the target's folder and replaces ``path`` with
-    ``os.replace`` only when complete: an interrupted write leaves no partial file.
+    The JSON goes to an unnamed temporary file in the target's folder and replaces ``path``
+    with ``os.replace`` only when complete: an interrupted write (Ctrl-C, or ``kill -9`` where
+    the file system has ``O_TMPFILE``) leaves no partial file, and a temporary file left by a
+    killed run elsewhere is removed by the next write (see ``exactmtl._atomic``).
+    ``notes`` are run-level notes (e.g. units re-run after a worker was lost); the key
+    ``"notes"`` is written only when there are some.
 
     >>> import json, tempfile
     >>> target = Path(tempfile.mkdtemp()) / "report.json"
@@ -639,17 +809,13 @@ def write_report(results: Sequence[ClaimResult], path: str | os.PathLike, *,
         },
         "claims": [r.as_dict() for r in results],
     }
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if notes:
+        payload["notes"] = [str(n) for n in notes]
+    from exactmtl._atomic import atomic_writer
+
+    with atomic_writer(path) as fh:
+        json.dump(payload, fh, indent=2)
+        fh.write("\n")
 
 
 # --------------------------------------------------------------------------- users' own claims

@@ -1,7 +1,8 @@
 """Public hypothesis strategies for exactmtl objects (bounded).
 
 Every strategy has explicit bounds, so tests stay fast and reproducible. Import this module
-only in tests (it needs hypothesis, from the ``dev`` extra); the package never imports it.
+only in tests (it needs only hypothesis: ``pip install 'exactmtl[test]'`` or ``pip install
+hypothesis``); the package never imports it.
 
 >>> from hypothesis import find
 >>> find(dyadics(max_level=3), lambda x: x > Fraction(1, 2))
@@ -13,7 +14,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 import sympy
-from hypothesis import strategies as st
+
+from exactmtl.errors import MissingDependency
+
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - exercised by tests/test_packaging.py
+    raise MissingDependency(
+        "exactmtl.strategies needs hypothesis, which is not installed; install the test extra: "
+        "python -m pip install 'exactmtl[test]' (or just hypothesis)") from exc
 
 from exactmtl.piecewise import Piecewise
 

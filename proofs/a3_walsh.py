@@ -40,7 +40,7 @@ from exactmtl import (
     walsh,
     walsh_system,
 )
-from exactmtl.proofcheck import Claim, expect, expect_equal, expect_true, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, expect_true, progress
 
 CLAIM = Claim("A3", "Walsh group law and orthonormality")
 
@@ -157,12 +157,16 @@ def _check_sampled(n: int, sample: list[int], partners: list[int]) -> None:
                    inner=Fraction(int(row[l]), size))
 
 
-def check_group_law_and_orthonormality(full: bool = False) -> dict:
-    top = EXHAUSTIVE_FULL if full else EXHAUSTIVE_DEFAULT
-    for n in progress(range(0, top + 1), "exhaustive levels"):
-        _check_exhaustive(n, _paley_rows(n))
+def _exhaustive_certificate(levels: list[int], _: list) -> dict:
+    top = levels[-1]
     return {"exhaustive_levels": f"0..{top}", "functions_at_top": 1 << top,
             "pairs_at_top": 1 << (2 * top)}
+
+
+@cases(lambda full: range(0, (EXHAUSTIVE_FULL if full else EXHAUSTIVE_DEFAULT) + 1),
+       merge=_exhaustive_certificate, weight=lambda n: 8 / 4 ** (EXHAUSTIVE_FULL - n))
+def check_group_law_and_orthonormality(n: int) -> None:
+    _check_exhaustive(n, _paley_rows(n))
 
 
 def check_fast_transform_route() -> dict:
@@ -173,23 +177,32 @@ def check_fast_transform_route() -> dict:
     return {"transform_levels": f"0..{TRANSFORM_TOP}", "piecewise_levels": "0..5"}
 
 
-def check_sampled_large_levels(full: bool = False) -> dict:
-    if not full:
-        return {"sampled_levels": "run with --full"}
+def _sampled_rows(n: int) -> tuple[list[int], list[int]]:
+    """The seeded rows and partners of level n: one generator drawn level after level."""
     rng = np.random.default_rng(20260603)
-    screens = {}
-    for n in progress(range(EXHAUSTIVE_FULL + 1, SAMPLED_FULL + 1), "sampled levels"):
-        size = 1 << n
-        sample = sorted({0, size - 1, *(1 << i for i in range(n)),
+    for level in range(EXHAUSTIVE_FULL + 1, n + 1):
+        size = 1 << level
+        sample = sorted({0, size - 1, *(1 << i for i in range(level)),
                          *(int(v) for v in rng.integers(0, size, 8))})
         partners = [int(v) for v in rng.integers(0, size, 8)]
-        _check_sampled(n, sample, partners)
-        screen = involution_screen(n, trials=1, seed=n)
-        expect_true(screen, "involution screen failed", n=n)
-        screens[n] = str(screen)
-    return {"sampled_levels": f"{EXHAUSTIVE_FULL + 1}..{SAMPLED_FULL}",
+    return sample, partners
+
+
+def _sampled_certificate(levels: list[int], screens: list[str]) -> dict:
+    if not levels:
+        return {"sampled_levels": "run with --full"}
+    return {"sampled_levels": f"{levels[0]}..{levels[-1]}",
             "rows_per_level": "0, 2^i, 2^n - 1 and 8 random (seed 20260603)",
-            "screens (not proofs)": screens}
+            "screens (not proofs)": dict(zip(levels, screens))}
+
+
+@cases(lambda full: range(EXHAUSTIVE_FULL + 1, SAMPLED_FULL + 1) if full else [],
+       merge=_sampled_certificate, weight=lambda n: 12 / 2 ** (SAMPLED_FULL - n))
+def check_sampled_large_levels(n: int) -> str:
+    _check_sampled(n, *_sampled_rows(n))
+    screen = involution_screen(n, trials=1, seed=n)
+    expect_true(screen, "involution screen failed", n=n)
+    return str(screen)
 
 
 def falsify_flipped_sign() -> None:

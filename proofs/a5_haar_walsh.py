@@ -45,7 +45,7 @@ from exactmtl import (
     walsh,
     walsh_to_haar_with_report,
 )
-from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal
 
 CLAIM = Claim("A5", "Haar <-> Walsh change of basis, exact and fast")
 
@@ -149,24 +149,35 @@ def _random_steps(n: int, seed: int) -> list[np.ndarray]:
     return [small, edge, big]
 
 
-def check_change_of_basis(full: bool = False) -> dict:
-    top = 20 if full else 12
+def _round_trip_certificate(levels: list[int], paths: list[list[str]]) -> dict:
+    return {"levels": f"0..{levels[-1]}", "steps_per_level": 3,
+            "paths": sorted(set().union(*paths))}
+
+
+@cases(lambda full: range(0, (20 if full else 12) + 1), merge=_round_trip_certificate,
+       weight=lambda n: 10 / 2 ** (20 - n))
+def check_change_of_basis(n: int) -> list[str]:
     paths = set()
-    for n in progress(range(0, top + 1), "levels"):
-        for values in _random_steps(n, seed=1000 + n):
-            if n <= 16 or values.dtype != object:
-                _check_round_trips(n, values)
-                paths.add(haar_transform_with_report(values).path)
-    return {"levels": f"0..{top}", "steps_per_level": 3, "paths": sorted(paths)}
+    for values in _random_steps(n, seed=1000 + n):
+        if n <= 16 or values.dtype != object:
+            _check_round_trips(n, values)
+            paths.add(haar_transform_with_report(values).path)
+    return sorted(paths)
 
 
-def check_change_of_basis_matrix(full: bool = False) -> dict:
-    top = 12 if full else 10
-    for n in progress(range(0, top + 1), "matrix levels"):
+def _matrix_certificate(levels: list, _: list) -> dict:
+    return {"matrix_levels": f"0..{levels[-2]}", "piecewise_levels": "0..4"}
+
+
+@cases(lambda full: [*range(0, (12 if full else 10) + 1), "piecewise"],
+       merge=_matrix_certificate,
+       weight=lambda n: 0.5 if n == "piecewise" else 10 / 4 ** (12 - n))
+def check_change_of_basis_matrix(n: int | str) -> None:
+    if n == "piecewise":
+        for level in range(0, 5):
+            _check_piecewise(level)
+    else:
         _check_matrix(n)
-    for n in range(0, 5):
-        _check_piecewise(n)
-    return {"matrix_levels": f"0..{top}", "piecewise_levels": "0..4"}
 
 
 def falsify_one_coefficient_off() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from exactmtl import Network, equal, heaviside_sawtooth_network, sawtooth
-from exactmtl.proofcheck import Claim, expect, expect_equal, expect_true, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, expect_true
 
 CLAIM = Claim("A6", "S_k = 2^k x - sum H(x - i 2^-k) on [0, 1)")
 
@@ -29,14 +29,13 @@ def _check(net: Network, k: int) -> None:
     expect_true(equal(f, sawtooth(k)), "network != S_k", k=k)
 
 
-def check_sawtooth_networks(full: bool = False) -> dict:
-    top = 20 if full else 12
-    for k in progress(range(top + 1), "orders"):
-        net = heaviside_sawtooth_network(k)
-        size = net.size()
-        expect_equal(size.neurons, (1 << k) - 1 if k else 0, "neuron count", k=k)
-        _check(net, k)
-    return {"orders": top}
+@cases(lambda full: range((20 if full else 12) + 1),
+       merge=lambda ks, _: {"orders": ks[-1]}, weight=lambda k: 16 / 2 ** (20 - k))
+def check_sawtooth_networks(k: int) -> None:
+    net = heaviside_sawtooth_network(k)
+    size = net.size()
+    expect_equal(size.neurons, (1 << k) - 1 if k else 0, "neuron count", k=k)
+    _check(net, k)
 
 
 def check_exact_evaluation() -> None:

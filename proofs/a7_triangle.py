@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from exactmtl import equal, sawtooth, tent, triangle
-from exactmtl.proofcheck import Claim, expect, expect_equal, expect_true, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, expect_true
 
 CLAIM = Claim("A7", "triangle wave T^k = T o S_{k-1} = 1 - |2 S_{k-1} - 1|")
 
@@ -31,18 +31,17 @@ def _check_identity(k: int, j: int) -> None:
     expect_true(equal(t, 1 - abs(2 * s - 1)), "T^k != 1 - |2 S_j - 1|", k=k, j=j)
 
 
-def check_identities(full: bool = False) -> dict:
-    top = 18 if full else 12
-    for k in progress(range(1, top + 1), "orders"):
-        _check_identity(k, k - 1)
-        t = triangle(k)
-        size = 1 << k
-        expect_equal(t.pieces, size, "wrong number of pieces", k=k)
-        expect({abs(p[1]) for p in t.polys} == {size}, "slopes are not +-2^k", k=k)
-        if k <= 10:
-            expect_equal([t(Fraction(i, size)) for i in range(size + 1)],
-                         [i % 2 for i in range(size + 1)], "values at i 2^-k", k=k)
-    return {"orders": top}
+@cases(lambda full: range(1, (18 if full else 12) + 1),
+       merge=lambda ks, _: {"orders": ks[-1]}, weight=lambda k: 30 / 2 ** (18 - k))
+def check_identities(k: int) -> None:
+    _check_identity(k, k - 1)
+    t = triangle(k)
+    size = 1 << k
+    expect_equal(t.pieces, size, "wrong number of pieces", k=k)
+    expect({abs(p[1]) for p in t.polys} == {size}, "slopes are not +-2^k", k=k)
+    if k <= 10:
+        expect_equal([t(Fraction(i, size)) for i in range(size + 1)],
+                     [i % 2 for i in range(size + 1)], "values at i 2^-k", k=k)
 
 
 def check_composed_tent() -> None:

@@ -21,7 +21,7 @@ from fractions import Fraction
 import sympy
 
 from exactmtl import Piecewise, haar, walsh
-from exactmtl.proofcheck import Claim, expect_equal
+from exactmtl.proofcheck import Claim, cases, expect_equal
 
 CLAIM = Claim("M7", "Walsh and Haar systems span the same level-m step functions")
 
@@ -69,11 +69,10 @@ def _haar_family(m: int) -> list[Piecewise]:
     return [Piecewise.constant(1)] + [haar(j, k) for j in range(m) for k in range(2 ** j)]
 
 
-def check_spans(full: bool = False) -> dict:
-    top = 8 if full else 6
-    for m in range(top + 1):
-        _check(m, _haar_family(m))
-    return {"m": f"0..{top}"}
+@cases(lambda full: range((8 if full else 6) + 1),
+       merge=lambda ms, _: {"m": f"0..{ms[-1]}"}, weight=lambda m: 50 / 8 ** (8 - m))
+def check_spans(m: int) -> None:
+    _check(m, _haar_family(m))
 
 
 def falsify_foreign_function() -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from exactmtl import Piecewise, integrate, sawtooth, sawtooth_walsh, walsh
-from exactmtl.proofcheck import Claim, expect_equal
+from exactmtl.proofcheck import Claim, cases, expect_equal
 
 CLAIM = Claim("M8", "sawtooth semigroup, Walsh action, measure preservation")
 
@@ -52,12 +52,12 @@ def _check_measure(m: int, s: Piecewise) -> None:
                          m=m, head=(mm, k))
 
 
-def check_semigroup(full: bool = False) -> dict:
+@cases(lambda full: range((7 if full else 5) + 1),
+       merge=lambda as_, _: {"a, b": f"<= {as_[-1]}"}, weight=lambda a: 8 * 2 ** (a - 7))
+def check_semigroup(a: int, full: bool = False) -> None:
     top = 7 if full else 5
-    for a in range(top + 1):
-        for b in range(top + 1):
-            _check_semigroup(a, b, sawtooth(a + b))
-    return {"a, b": f"<= {top}"}
+    for b in range(top + 1):
+        _check_semigroup(a, b, sawtooth(a + b))
 
 
 def check_walsh_action() -> dict:
@@ -68,11 +68,10 @@ def check_walsh_action() -> dict:
     return {"k": "< 16", "j": "<= 3"}
 
 
-def check_measure_preserving(full: bool = False) -> dict:
-    top = 8 if full else 6
-    for m in range(top + 1):
-        _check_measure(m, sawtooth(m))
-    return {"m": f"<= {top}"}
+@cases(lambda full: range((8 if full else 6) + 1),
+       merge=lambda ms, _: {"m": f"<= {ms[-1]}"}, weight=lambda m: 40 / 4 ** (8 - m))
+def check_measure_preserving(m: int) -> None:
+    _check_measure(m, sawtooth(m))
 
 
 def falsify_halving_map() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from exactmtl import Piecewise, equal, sawtooth, tent, triangle
-from exactmtl.proofcheck import Claim, expect, expect_equal
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal
 
 CLAIM = Claim("M9", "triangle wave: composition = 2 dist(2^(m-1) x, Z) = tent o S_(m-1)")
 
@@ -51,11 +51,10 @@ def _check(m: int, wave: Piecewise) -> None:
     expect_equal(sum(1 for v in wave.values if v == 1), 2 ** (m - 1), "teeth", m=m)
 
 
-def check_triangle(full: bool = False) -> dict:
-    top = 14 if full else 10
-    for m in range(top + 1):
-        _check(m, triangle(m))
-    return {"m": f"0..{top}"}
+@cases(lambda full: range((14 if full else 10) + 1),
+       merge=lambda ms, _: {"m": f"0..{ms[-1]}"}, weight=lambda m: 8 / 2 ** (14 - m))
+def check_triangle(m: int) -> None:
+    _check(m, triangle(m))
 
 
 def falsify_off_by_one() -> None:

@@ -22,7 +22,7 @@ import math
 from fractions import Fraction
 
 from exactmtl import Network, equal, telgarsky_network, triangle
-from exactmtl.proofcheck import Claim, expect, expect_equal, expect_true, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, expect_true
 
 CLAIM = Claim("M10", "ReLU net R_m = Lambda^m on [0, 1]")
 
@@ -51,15 +51,14 @@ def _check(net: Network, m: int) -> None:
     expect_true(equal(f, triangle(m)), "R_m != Lambda^m", m=m)
 
 
-def check_relu_triangle(full: bool = False) -> dict:
-    top = 14 if full else 10
-    for m in progress(range(top + 1), "depths"):
-        net = telgarsky_network(m)
-        if m:  # m = 0 is the identity network x (one weight)
-            expect_equal((net.size().neurons, net.size().parameters), (2 * m, 5 * m),
-                         "2m units, 5m nonzero parameters", m=m)
-        _check(net, m)
-    return {"depths": top}
+@cases(lambda full: range((14 if full else 10) + 1),
+       merge=lambda ms, _: {"depths": ms[-1]}, weight=lambda m: 12 / 2 ** (14 - m))
+def check_relu_triangle(m: int) -> None:
+    net = telgarsky_network(m)
+    if m:  # m = 0 is the identity network x (one weight)
+        expect_equal((net.size().neurons, net.size().parameters), (2 * m, 5 * m),
+                     "2m units, 5m nonzero parameters", m=m)
+    _check(net, m)
 
 
 def falsify_weight_off() -> None:

@@ -34,7 +34,7 @@ from exactmtl.construction import (
     sigma_bits,
     sigma_nodes,
 )
-from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, progress
 
 CLAIM = Claim("M12", "the three forms of h_sigma agree everywhere")
 
@@ -70,15 +70,24 @@ def _encodings(mask: int, n: int) -> None:
     expect_equal(sigma_bits(sigma_nodes(mask, n), n), mask, "dict form", n=n, sigma=mask)
 
 
-def check_all_sigma(full: bool = False) -> dict:
-    top = 4 if full else 3
-    count = 0
-    for n in range(top + 1):
-        for mask in progress(all_sigmas(n), f"n={n}"):
-            _check(n, mask, _forms(mask, n))
-            _encodings(mask, n)
-            count += 1
-    return {"n": f"0..{top}", "sigma": count}
+CHUNK = 2048  # sign patterns per case: n = 4 (32768 patterns) is 16 cases
+
+
+def _sigma_chunks(full: bool) -> list[tuple[int, int, int]]:
+    """(n, first, stop): every sign pattern of depth n <= 3 (4 with --full), in chunks."""
+    return [(n, lo, min(lo + CHUNK, len(all_sigmas(n))))
+            for n in range((4 if full else 3) + 1)
+            for lo in range(0, len(all_sigmas(n)), CHUNK)]
+
+
+@cases(_sigma_chunks, weight=lambda c: (c[2] - c[1]) * 2.0 ** (c[0] - 4) / 100,
+       merge=lambda chunks, counts: {"n": f"0..{chunks[-1][0]}", "sigma": sum(counts)})
+def check_all_sigma(chunk: tuple[int, int, int]) -> int:
+    n, lo, hi = chunk
+    for mask in progress(all_sigmas(n)[lo:hi], f"n={n} [{lo}, {hi})"):
+        _check(n, mask, _forms(mask, n))
+        _encodings(mask, n)
+    return hi - lo
 
 
 def check_random_sigma(full: bool = False) -> dict:

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from exactmtl import Piecewise, gram, sawtooth, sawtooth_walsh, walsh
 from exactmtl.construction import all_sigmas, feature, random_sigma, unshifted_feature
-from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, progress
 
 CLAIM = Claim("M13", "h_sigma permutes dyadic cells by translation and preserves inner products")
 
@@ -71,15 +71,14 @@ def check_all_sigma() -> dict:
     return {"n": "0..3", "functions G": 4}
 
 
-def check_random_sigma(full: bool = False) -> dict:
-    top = 8 if full else 6
-    for n in range(4, top + 1):
-        family = _family(n)
-        base = gram(family)
-        for seed in range(10):
-            mask = random_sigma(n, seed=seed)
-            _check(n, mask, feature(mask, n), family, base)
-    return {"n": f"4..{top}", "seeds": 10}
+@cases(lambda full: range(4, (8 if full else 6) + 1), weight=lambda n: 10 / 2 ** (8 - n),
+       merge=lambda ns, _: {"n": f"4..{ns[-1]}", "seeds": 10})
+def check_random_sigma(n: int) -> None:
+    family = _family(n)
+    base = gram(family)
+    for seed in range(10):
+        mask = random_sigma(n, seed=seed)
+        _check(n, mask, feature(mask, n), family, base)
 
 
 def falsify_a4_feature() -> None:

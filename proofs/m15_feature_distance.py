@@ -35,7 +35,7 @@ from exactmtl.construction import (
     feature_distance,
     feature_distance_cells,
 )
-from exactmtl.proofcheck import Claim, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect_equal, progress
 
 CLAIM = Claim("M15", "feature distance: recursion = cell formula; min 2^-n, max 1 - 2^-n")
 
@@ -89,14 +89,21 @@ def check_all_pairs() -> dict:
     return {"n": "1..3", "pairs_n3": 128 * 128}
 
 
-def check_random_pairs(full: bool = False) -> dict:
+def _random_pairs(n: int, count: int) -> list[tuple[int, int]]:
+    """The seeded pairs of depth n: one generator drawn depth after depth from n = 4."""
     rng = random.Random(151)
-    top, count = (10, 400) if full else (8, 50)
-    for n in range(4, top + 1):
-        size = 2 ** (2 ** n - 1)
+    for depth in range(4, n + 1):
+        size = 2 ** (2 ** depth - 1)
         pairs = [(rng.randrange(size), rng.randrange(size)) for _ in range(count)]
-        _check_pairs(n, pairs, feature_distance, with_piecewise=n <= 6)
-    return {"n": f"4..{top}", "pairs": count}
+    return pairs
+
+
+@cases(lambda full: [(n, 400 if full else 50) for n in range(4, (10 if full else 8) + 1)],
+       merge=lambda cs, _: {"n": f"4..{cs[-1][0]}", "pairs": cs[-1][1]},
+       weight=lambda c: c[1] / 400 * (8 if c[0] <= 6 else 2 ** (c[0] - 8)))
+def check_random_pairs(case: tuple[int, int]) -> None:
+    n, count = case
+    _check_pairs(n, _random_pairs(n, count), feature_distance, with_piecewise=n <= 6)
 
 
 def check_truncation() -> dict:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from exactmtl import equal, sawtooth_walsh, triangle, walsh
-from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, progress
 
 CLAIM = Claim("M18", "g_{m,k} = -pal_{k+2^m} (1 - Lambda^(m+1)) everywhere")
 
@@ -46,12 +46,11 @@ def _check(m: int, k: int, rhs) -> None:
         expect_equal(lhs(x), rhs(x), "pointwise on D_(m+4)", m=m, k=k, x=x)
 
 
-def check_triangle_form(full: bool = False) -> dict:
-    top = 8 if full else 5
-    for m in progress(range(top + 1), "m"):
-        for k in range(2 ** m):
-            _check(m, k, triangle_form(m, k))
-    return {"m": f"0..{top}", "identities": 2 ** (top + 1) - 1}
+@cases(lambda full: range((8 if full else 5) + 1), weight=lambda m: 16 / 2 ** (8 - m),
+       merge=lambda ms, _: {"m": f"0..{ms[-1]}", "identities": 2 ** (ms[-1] + 1) - 1})
+def check_triangle_form(m: int) -> None:
+    for k in progress(range(2 ** m), f"m={m}"):
+        _check(m, k, triangle_form(m, k))
 
 
 def falsify_index_without_shift() -> None:

@@ -40,7 +40,7 @@ from exactmtl.construction import (
     random_sigma,
     unshifted_feature,
 )
-from exactmtl.proofcheck import Claim, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect_equal, progress
 
 CLAIM = Claim("M19", "Gram(F_sigma) = I/3 for every sigma")
 
@@ -51,16 +51,16 @@ def _check_outputs(F: list[Piecewise], **case) -> None:
         expect_equal(integrate(f), 0, "<F_t, 1> != 0", t=t, **case)
 
 
-def check_all_sigma_piecewise(full: bool = False) -> dict:
-    count = 0
-    for n in range(1, 4):
-        for m in range(n + 1):
-            ks = list(range(2 ** m))
-            sigmas = all_sigmas(n) if (n < 3 or m < 3 or full) else range(0, 128, 8)
-            for s in progress(sigmas, f"n={n}, m={m}"):
-                _check_outputs(outputs(s, n, m, ks), n=n, m=m, sigma=s)
-                count += 1
-    return {"n": "1..3", "instances": count, "K": "all k < 2^m"}
+@cases(lambda full: [(n, m) for n in range(1, 4) for m in range(n + 1)],
+       merge=lambda _, counts: {"n": "1..3", "instances": sum(counts), "K": "all k < 2^m"},
+       weight=lambda nm: 2.0 ** (nm[0] + nm[1] - 4))
+def check_all_sigma_piecewise(nm: tuple[int, int], full: bool = False) -> int:
+    n, m = nm
+    ks = list(range(2 ** m))
+    sigmas = all_sigmas(n) if (n < 3 or m < 3 or full) else range(0, 128, 8)
+    for s in progress(sigmas, f"n={n}, m={m}"):
+        _check_outputs(outputs(s, n, m, ks), n=n, m=m, sigma=s)
+    return len(sigmas)
 
 
 def table_gram(n: int, m: int, ks: list[int]) -> tuple[np.ndarray, int, np.ndarray]:

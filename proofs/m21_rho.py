@@ -34,7 +34,7 @@ import random
 import numpy as np
 
 from exactmtl.construction import rho, rho_basis, sign_pattern
-from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, progress
 
 CLAIM = Claim("M21", "rho(K) depends only on span_2 K; the sign map has 2^rho(K) images")
 
@@ -92,13 +92,24 @@ def _check_rho(ks, rho_fn) -> None:
     expect(r <= 2 ** m - 1, "rho(K) > 2^m - 1", K=ks, rho=r)
 
 
-def check_rho_against_elimination(full: bool = False) -> dict:
+def _rho_cases(full: bool) -> list:
+    """Every K with m <= 3 (one case), with --full every K with m = 4 (one case per |K|),
+    then the singletons and the seeded random sets."""
+    return ["m <= 3", *([(4, size) for size in range(1, 17)] if full else []), "singles+random"]
+
+
+@cases(_rho_cases, merge=lambda _, counts: {"sets": sum(counts)},
+       weight=lambda c: 1 if isinstance(c, tuple) and 6 <= c[1] <= 10 else 0.2)
+def check_rho_against_elimination(case: str | tuple[int, int]) -> int:
     count = 0
-    for m in range(5 if full else 4):
-        for size in range(1, 2 ** m + 1):
+    if case != "singles+random":
+        blocks = ([(m, size) for m in range(4) for size in range(1, 2 ** m + 1)]
+                  if case == "m <= 3" else [case])
+        for m, size in blocks:
             for ks in itertools.combinations(range(2 ** m), size):
                 _check_rho(list(ks), rho)
                 count += 1
+        return count
     for k in range(1, 2 ** 10):
         expect_equal(rho([k]), 2 ** (k.bit_length() - 1), "rho({k})", k=k)
     expect_equal(rho([0]), 0, "rho({0})")
@@ -108,7 +119,7 @@ def check_rho_against_elimination(full: bool = False) -> dict:
         ks = rng.sample(range(2 ** m), rng.randint(1, min(12, 2 ** m)))
         _check_rho(ks, rho)
         count += 1
-    return {"sets": count}
+    return count
 
 
 def _omega_bits(m: int, ks) -> dict[int, np.ndarray]:
@@ -157,18 +168,17 @@ def _check_sign_map(m: int, tables: dict[int, np.ndarray], sets, rho_fn) -> int:
     return count
 
 
-def check_sign_map_image(full: bool = False) -> dict:
-    out = {}
-    for m in range(5 if full else 4):
-        ks_all = list(range(2 ** m))
-        tables = _omega_bits(m, ks_all) if m <= 3 else {k: _pal_h_table(m, k) for k in ks_all}
-        for k in ks_all:
-            expect_equal(tables[k].tolist(), _pal_h_table(m, k).tolist(),
-                         "sign_pattern != pal_k o h_sigma on the level-m cells", m=m, k=k)
-        sizes = range(1, 4) if m == 4 else range(1, 2 ** m + 1)
-        sets = (ks for size in sizes for ks in itertools.combinations(ks_all, size))
-        out[f"m={m}"] = _check_sign_map(m, tables, progress(sets, f"m={m}"), rho)
-    return out
+@cases(lambda full: range(5 if full else 4), weight=lambda m: 55 if m == 4 else 0.2,
+       merge=lambda ms, counts: {f"m={m}": c for m, c in zip(ms, counts)})
+def check_sign_map_image(m: int) -> int:
+    ks_all = list(range(2 ** m))
+    tables = _omega_bits(m, ks_all) if m <= 3 else {k: _pal_h_table(m, k) for k in ks_all}
+    for k in ks_all:
+        expect_equal(tables[k].tolist(), _pal_h_table(m, k).tolist(),
+                     "sign_pattern != pal_k o h_sigma on the level-m cells", m=m, k=k)
+    sizes = range(1, 4) if m == 4 else range(1, 2 ** m + 1)
+    sets = (ks for size in sizes for ks in itertools.combinations(ks_all, size))
+    return _check_sign_map(m, tables, progress(sets, f"m={m}"), rho)
 
 
 def falsify_rho_popcount() -> None:

@@ -41,7 +41,7 @@ from exactmtl.coding import (
     output_table,
 )
 from exactmtl.construction import rho
-from exactmtl.proofcheck import Claim, expect, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, progress
 
 CLAIM = Claim("M25", "separation: Theorem A gap, Theorem B bounds, golden tables")
 
@@ -168,18 +168,23 @@ def check_theorem_a_gap_and_b_bounds() -> dict:
     return {"instances": instances, "eps_points": points}
 
 
-def check_n4_all_k(full: bool = False) -> dict:
-    if not full:
+def _n4_certificate(blocks: list, counts: list[int]) -> dict:
+    if not blocks:
         return {"skipped": "n = 4, every K: run with --full"}
+    return {"instances": sum(counts)}
+
+
+@cases(lambda full: [(m, size) for m in (0, 1, 2) for size in range(1, min(4, 2 ** m) + 1)]
+       if full else [], merge=_n4_certificate, weight=lambda c: 2.0)
+def check_n4_all_k(block: tuple[int, int]) -> int:
+    m, size = block
     count = 0
-    for m in (0, 1, 2):
-        for size in range(1, min(4, 2 ** m) + 1):
-            for ks in itertools.combinations(range(2 ** m), size):
-                s, j = bits_reports(4, m, list(ks), _eps_below(4, m), route="brute")
-                _, sep, joint = theorem_a(4, m, list(ks))
-                expect_equal((s.value, j.value), (sep, joint), "Theorem A at n = 4", m=m, ks=ks)
-                count += 1
-    return {"instances": count}
+    for ks in itertools.combinations(range(2 ** m), size):
+        s, j = bits_reports(4, m, list(ks), _eps_below(4, m), route="brute")
+        _, sep, joint = theorem_a(4, m, list(ks))
+        expect_equal((s.value, j.value), (sep, joint), "Theorem A at n = 4", m=m, ks=ks)
+        count += 1
+    return count
 
 
 def check_pure_walsh_heads() -> dict:

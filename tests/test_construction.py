@@ -183,9 +183,11 @@ def test_joint_vs_separate_undecided_names_the_bounds():
     from exactmtl import UndecidedError
     from exactmtl.construction import joint_vs_separate
 
-    with pytest.raises(UndecidedError, match=r"enumeration is undecided .* Theorem B gives "
+    with pytest.raises(UndecidedError, match=r"only Theorem B's bounds are known, "
                                              r"L_sep in \[16, 21\], L_joint in \[4, 7\]"):
-        joint_vs_separate(4, 2, [0, 1, 2, 3], Fr(1, 4))
+        joint_vs_separate(5, 2, [0, 1, 2, 3], Fr(3, 8))
+    r = joint_vs_separate(4, 2, [0, 1, 2, 3], Fr(1, 4))  # n = 4: certified by enumeration
+    assert (r.joint, r.separate) == (7, 21)
     r = joint_vs_separate(4, 2, [0, 1, 2, 3], Fr(1, 8))  # below delta_min / 2: Theorem A
     assert (r.joint, r.separate) == (15, 53)
 

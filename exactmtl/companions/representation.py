@@ -699,7 +699,20 @@ def principal_angle_table(rows: Sequence[dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # pragma: no cover - a demo of the numeric path
+def _demo(argv: Sequence[str] | None = None) -> int:
+    """``python -m exactmtl.companions.representation``: the principal-angle demo."""
+    from exactmtl._cliargs import OneLineParser
+
+    OneLineParser(prog="python -m exactmtl.companions.representation",
+                  description="Principal angles of the numeric two-layer ReLU simulation "
+                              "(a demo, not a proof).").parse_args(argv)
     print("principal angles between the learned and the true r = 4 dim subspace (d = 20, "
           "n = 400 samples per task, 10% label noise, seed 0; numeric path, not a proof)")
     print(principal_angle_table(simulate_principal_angles(n=400, seed=0)))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - a demo of the numeric path
+    from exactmtl._cliargs import run
+
+    raise SystemExit(run(_demo, None, "python -m exactmtl.companions.representation"))
