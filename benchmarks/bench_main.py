@@ -96,7 +96,7 @@ def _sweep(name: str, func: Callable[[int], str], budget: float, cap: int) -> tu
 
 
 def bench_all_curves_n3() -> tuple[int, int, float]:
-    """Every certified L(eps) curve of THEORY 3.3 at n <= 3: H_n, single heads, joint K."""
+    """Every certified L(eps) curve of main construction §3.3 (n <= 3): H_n, heads, joint K."""
     from exactmtl.coding import feature_class
 
     start = time.perf_counter()
@@ -157,7 +157,7 @@ def main() -> None:
         t_text = "-" if took is None else f"{took:.3f} s"
         print(f"| {label} | {n_text} | {t_text} | {note} |")
     classes, thresholds, took = bench_all_curves_n3()
-    print(f"\nAll certified curves of THEORY 3.3 (n <= 3): {classes} classes, {thresholds} "
+    print(f"\nAll certified curves of §3.3 (n <= 3): {classes} classes, {thresholds} "
           f"thresholds, {took:.2f} s")
     print("\n| closed form (n = 60 unless stated) | best time |")
     print("|---|---|")

@@ -182,6 +182,7 @@ from exactmtl.transforms import (
     walsh_to_haar,
     walsh_to_haar_with_report,
 )
+from exactmtl.validate import ValidationReport, validate
 
 __version__ = "0.1.0"
 
@@ -237,6 +238,7 @@ __all__ = [
     "TaskScaling",
     "TransformResult",
     "UndecidedError",
+    "ValidationReport",
     "all_sigmas",
     "bit_reverse",
     "cellwise_ends",
@@ -351,6 +353,7 @@ __all__ = [
     "triangle",
     "triangle_staircase_pieces",
     "triangle_staircase_units",
+    "validate",
     "walsh",
     "walsh_hadamard",
     "walsh_head",

@@ -1,7 +1,7 @@
 """Rademacher, Haar and Walsh functions (all orderings), sawtooth, tent and triangle waves.
 
 All are exact :class:`~exactmtl.piecewise.Piecewise` functions on [0, 1) (tent and triangle on
-[0, 1], SPEC A.1). Conventions of SPEC A.4-A.7: ``r_k(x) = (-1)^floor(2^k x)``; Haar
+[0, 1], conventions §A.1). Conventions §A.4-§A.7: ``r_k(x) = (-1)^floor(2^k x)``; Haar
 ``psi_{j,k}`` is +1 on the left half of ``I_{j,k}``; Paley ``w_m = prod r_{i+1}^{m_i}``.
 
 >>> from fractions import Fraction

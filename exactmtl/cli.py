@@ -1,4 +1,5 @@
-"""Command line: ``exactmtl check | list | bounds`` (and ``python -m exactmtl``).
+"""Command line: ``exactmtl check | list | show | new-claim | validate | bounds``
+(and ``python -m exactmtl``).
 
 ``exactmtl check [PATHS] [-k ID] [--full] [--json FILE] [--jobs N | --scheduler ADDR]`` prints
 one line per claim (ok, FAIL with the failing case, or ERROR), then a summary. ``--jobs N`` runs
@@ -11,9 +12,11 @@ flag, a path that is not a proof file or folder, ``-k`` matching nothing, an unw
 
 Every bad argument is one line on stderr and exit code 2, before any work: numbers are parsed
 with bounded cost (``exactmtl._cliargs``), report targets are tried before the run.
+Each claim line shows the claim's provenance tag (paper, derived, reference; ``-`` for
+a claim file without a Provenance field).
 
 >>> main(["check", "proofs/a9_centred_waves.py"])  # doctest: +ELLIPSIS
-A9  ok     centred triangle waves: orthogonal, norm^2 1/12  (... s)
+A9  ok     derived    centred triangle waves: orthogonal, norm^2 1/12  (... s)
 1 claims: 1 ok, 0 failed, 0 errors (2 steps; 1/1 falsifiers rejected; default ranges)
 0
 """
@@ -100,7 +103,14 @@ def _nothing_selected(args: argparse.Namespace) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from exactmtl.proofcheck import broken_result, discover, run_all, select, write_report
+    from exactmtl.proofcheck import (
+        broken_result,
+        discover,
+        provenance_tag,
+        run_all,
+        select,
+        write_report,
+    )
 
     parallel = _parallel_options(args)  # --jobs / --scheduler: refused before any work
     if isinstance(parallel, int):
@@ -125,7 +135,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     def show(result) -> None:
         status.clear()
-        line = f"{result.id:<{width}}  {result.status:<5}  {result.title}  ({result.seconds:.2f} s)"
+        tag = provenance_tag(result.fields)
+        line = (f"{result.id:<{width}}  {result.status:<5}  {tag:<9}  {result.title}  "
+                f"({result.seconds:.2f} s)")
         print(line, flush=True)
         problem = result.first_problem()
         if problem is not None:
@@ -231,6 +243,104 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_show(args: argparse.Namespace) -> int:
+    from exactmtl.proofcheck import discover, provenance_tag, select
+
+    broken: list = []
+    try:
+        proofs = select(discover(args.paths, broken=broken), [args.id])
+    except InvalidArgument as exc:
+        print(f"exactmtl show: {exc}", file=sys.stderr)
+        return 2
+    bad = select(broken, [args.id])
+    for b in bad:
+        print(f"{b.id}  ERROR  {b.message}")
+    if not proofs:
+        if not bad:
+            print(f"exactmtl show: no claim {args.id!r} (see exactmtl list)", file=sys.stderr)
+        return 2 if not bad else 1
+    for i, p in enumerate(proofs):
+        if i:
+            print()
+        print(f"{p.id}  {p.claim.title}")
+        print(f"  {'File':<11} {p.path}")
+        for key, text in p.fields.items():
+            print(f"  {key:<11} {text}")
+        if "Provenance" not in p.fields:
+            print(f"  {'Provenance':<11} {provenance_tag(p.fields)} (not given)")
+        print(f"  {'Checks':<11} {', '.join(f.__name__ for f in p.checks)}")
+        print(f"  {'Falsifiers':<11} {', '.join(f.__name__ for f in p.falsifiers)}")
+    return 0
+
+
+def _cmd_new_claim(args: argparse.Namespace) -> int:
+    from exactmtl.proofcheck import new_claim_text
+
+    target = Path(args.path)
+    if target.is_dir() or args.path.endswith(("/", os.sep)):
+        target = target / f"{args.id.lower().replace('.', '_')}_claim.py"
+    if target.suffix != ".py":
+        print(f"exactmtl new-claim: PATH={args.path!r} must end in .py or be a folder",
+              file=sys.stderr)
+        return 2
+    if target.exists() and not args.force:
+        print(f"exactmtl new-claim: {str(target)!r} exists; pass --force to overwrite",
+              file=sys.stderr)
+        return 2
+    try:
+        text = new_claim_text(args.id, args.title) if args.title else new_claim_text(args.id)
+    except InvalidArgument as exc:
+        print(f"exactmtl new-claim: {exc}", file=sys.stderr)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}: edit it, then run  exactmtl check {target}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from exactmtl.errors import InvalidArgumentType, UndecidedError
+    from exactmtl.formula import parse_grid
+    from exactmtl.validate import QUANTITIES, quantities, validate
+
+    if args.list:
+        for q in quantities():
+            print(f"{q.name:<24} ({', '.join(q.params)})  {q.description} [{q.route}; "
+                  f"{q.docs}]")
+        return 0
+    if not args.formula or not args.against:
+        print("exactmtl validate: give a FORMULA and --against NAME (or --list)",
+              file=sys.stderr)
+        return 2
+    try:
+        grid = parse_grid(args.over or [])
+        report = validate(args.formula, args.against, args.relation, over=grid)
+        claim = report.to_claim(args.claim[0]) if args.claim else None
+    except (InvalidArgument, InvalidArgumentType, UndecidedError) as exc:
+        print(f"exactmtl validate: {exc}", file=sys.stderr)
+        if args.against and args.against not in QUANTITIES:
+            print("  (exactmtl validate --list shows the quantities)", file=sys.stderr)
+        return 2
+    print(report)
+    if args.json:
+        problem = _json_target_problem(args.json)
+        if problem:
+            print(f"exactmtl validate: {problem}", file=sys.stderr)
+            return 2
+        report.write_json(args.json)
+        print(f"report written to {args.json}")
+    if claim is not None:
+        path = Path(args.claim[1])
+        if path.exists() and not args.force:
+            print(f"exactmtl validate: {str(path)!r} exists; pass --force to overwrite",
+                  file=sys.stderr)
+            return 2
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(claim, encoding="utf-8")
+        print(f"claim file written to {path}")
+    return 0 if report else 1
+
+
 def _parse_ks(text: str) -> list[int]:
     return int_list(text, "--ks", minimum=0, maximum=(1 << MAX_BOUNDS_DEPTH) - 1,
                     most=MAX_BOUNDS_TASKS)
@@ -241,7 +351,7 @@ def _parse_eps(text: str | None):
 
 
 def _cmd_rate_readings(args: argparse.Namespace) -> int:
-    """``bounds --tasks T [--eps E]`` and ``bounds --beta B [--jmax J]``: THEORY-main 3.6."""
+    """``bounds --tasks T [--eps E]`` and ``bounds --beta B [--jmax J]``: main construction §3.6 (docs/main_construction.md)."""
     from fractions import Fraction
 
     from exactmtl.errors import InvalidArgumentType
@@ -363,8 +473,38 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("-v", "--verbose", action="store_true", help="show statement, check, ...")
     lst.set_defaults(func=_cmd_list)
 
+    show = sub.add_parser("show", help="show one claim: every field, its checks, falsifiers")
+    show.add_argument("id", help="claim id (or glob), e.g. M25")
+    show.add_argument("paths", nargs="*", help="proof files or folders (default: proofs/)")
+    show.set_defaults(func=_cmd_show)
+
+    new = sub.add_parser("new-claim", help="write a complete claim-file template to edit")
+    new.add_argument("id", help="claim id: a letter then digits, e.g. U1 or U2.3")
+    new.add_argument("path", help="file (*.py) or folder to write it in")
+    new.add_argument("--title", default=None, help="one-line title")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.set_defaults(func=_cmd_new_claim)
+
+    val = sub.add_parser(
+        "validate", help="check a formula against an exact quantity on a grid",
+        description="Check FORMULA RELATION NAME at every grid point, exactly. FORMULA uses "
+                    "numbers, parameters, + - * / **, sqrt log exp ceiling floor abs min max "
+                    "binomial factorial (parsed without eval).")
+    val.add_argument("formula", nargs="?", help="e.g. '2**k*(ceiling(1/(2*eps)) - 1) + 1'")
+    val.add_argument("--against", metavar="NAME", help="a quantity (see --list)")
+    val.add_argument("--relation", default="==", choices=["==", "!=", "<", "<=", ">", ">="],
+                     help="read as FORMULA RELATION NAME (default ==)")
+    val.add_argument("--over", action="append", metavar="NAME=VALUES",
+                     help="grid values: k=1..6 (inclusive range) or eps=1/5,1/8 (repeatable)")
+    val.add_argument("--json", metavar="FILE", help="write the report as JSON")
+    val.add_argument("--claim", nargs=2, metavar=("ID", "PATH"),
+                     help="also write a claim file re-running this validation")
+    val.add_argument("--force", action="store_true", help="overwrite an existing claim file")
+    val.add_argument("--list", action="store_true", help="list the quantities and exit")
+    val.set_defaults(func=_cmd_validate)
+
     bounds = sub.add_parser(
-        "bounds", help="joint/separate code lengths of the main construction (THEORY 3.5)")
+        "bounds", help="joint/separate code lengths of the main construction (§3.5)")
     bounds.add_argument("--n", default=None,
                         help=f"feature depth 1 <= n <= {MAX_BOUNDS_DEPTH} (required unless "
                              "--tasks or --beta)")
@@ -373,7 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "n for --heads walsh)")
     bounds.add_argument("--ks", default=None, help="readout indices, e.g. 0,1,2,3")
     bounds.add_argument("--tasks", default=None, metavar="T",
-                        help="rate readings (1)-(4) of THEORY 3.6 for T tasks (comma list "
+                        help="rate readings (1)-(4) of §3.6 for T tasks (comma list "
                              "allowed) at --eps (default 2^-4, 2^-8, 2^-16), infinite depth")
     bounds.add_argument("--beta", default=None, metavar="B",
                         help="reading (3): T(eps) = ceil(eps^-B) tasks along eps = 2^-j, "

@@ -1,6 +1,6 @@
 """Closed forms of the main construction: Theorems H, A, B, Corollary C, pure Walsh heads.
 
-THEORY-main 3.4-3.6 and SPEC B.4-B.6 (reference construction; the paper's own statements are
+main construction §3.1-§3.6 (reference construction; the paper's own statements are
 not public). Every formula exists twice:
 
 * as a sympy expression in the symbols of :data:`SYMBOLS` (``n``, ``m``, ``j``, ``T``, ``eps``
@@ -86,7 +86,7 @@ SYMBOLS: dict[str, sympy.Symbol] = {
 
 _two = sympy.Integer(2)
 
-#: Every closed form as a sympy expression (THEORY-main 3.4-3.6, SPEC B.6).
+#: Every closed form as a sympy expression (main construction §2.9, §3.4-§3.6).
 FORMULAS: dict[str, sympy.Expr] = {
     # Theorem H: L(eps, H_n) = 2^j - 1 on [H.eps_lower, H.eps_upper), 0 <= j <= n
     "H.L": _two**_j - 1,
@@ -119,7 +119,7 @@ FORMULAS: dict[str, sympy.Expr] = {
     "C.joint_upper": _two**(_m + _j) - _two**_m + _rK,
     "C.joint_upper_eps": _two**(_m + 1) / _eps,
     "C.ratio_lower": _T * (_two**(_m + _j) - _two**_m) / (_two**(_m + _j) - 1),
-    # pure Walsh heads (SPEC B.6), 0 <= eps < 1
+    # pure Walsh heads (main construction §2.9), 0 <= eps < 1
     "W.task_count": _two**(_two**(_K - 1)),
     "W.L_task": _two**(_K - 1),
     "W.L_sep_all": (_two**(2 * _n) - 1) / 3,
@@ -236,7 +236,7 @@ def theorem_h_intervals(n: int) -> list[tuple[Fraction, Fraction | None, int]]:
 @dataclass(frozen=True)
 class TheoremA:
     """Theorem A for ``(n, m, K)``: exact counts, minimum distance and code lengths below
-    ``delta_min / 2`` (THEORY-main 3.5). Integers and Fractions only."""
+    ``delta_min / 2`` (main construction §3.5). Integers and Fractions only."""
 
     n: int
     m: int
@@ -285,7 +285,7 @@ def theorem_a(n: int, m: int | None, ks: Sequence[Any],
     ``delta_min = 2^(m-n+1)`` (``m < n``) or 2 (``m = n``), and for ``eps < delta_min / 2``
     ``L_sep = T(2^n - 2^m) + sum_t rho({k_t})``, ``L_joint = 2^n - 2^m + rho(K)``.
 
-    Pure Walsh heads (``heads="walsh"``, SPEC B.6) are the case ``m = n``: counts ``2^rho``,
+    Pure Walsh heads (``heads="walsh"``, §2.9) are the case ``m = n``: counts ``2^rho``,
     ``delta_min = 2``.
 
     >>> a = theorem_a(4, 2, [3, 2, 1])
@@ -504,7 +504,7 @@ def corollary_c_limit() -> tuple[sympy.Expr, sympy.Expr]:
 
 @dataclass(frozen=True)
 class WalshHeads:
-    """Pure Walsh heads ``pal_k o h_sigma`` (SPEC B.6), ``0 <= eps < 1``: identification."""
+    """Pure Walsh heads ``pal_k o h_sigma`` (§2.9), ``0 <= eps < 1``: identification."""
 
     n: int
     ks: tuple[int, ...]
@@ -605,7 +605,7 @@ def check_formulas_agree(max_n: int = 6) -> int:
 
 # --------------------------------------------------------------------------- tables and report
 
-#: THEORY-main 3.7: (n, m, K) of the golden table, in its order.
+#: main construction §3.7: (n, m, K) of the golden table, in its order.
 GOLDEN_CASES: tuple[tuple[int, int, tuple[int, ...]], ...] = (
     (1, 0, (0,)), (1, 1, (0, 1)),
     (2, 0, (0,)), (2, 1, (0, 1)), (2, 2, (0, 1, 2)), (2, 2, (3, 2, 1)), (2, 2, (0, 1, 2, 3)),
@@ -617,7 +617,7 @@ GOLDEN_CASES: tuple[tuple[int, int, tuple[int, ...]], ...] = (
 def golden_table(cases: Sequence[tuple[int, int, Sequence[int]]] = GOLDEN_CASES
                  ) -> list[tuple[int, int, int, tuple[int, ...], tuple[int, ...], int, int,
                                  Fraction]]:
-    """THEORY-main 3.7 from Theorem A: rows ``(n, T, m, K, per-task L, L_sep, L_joint, ratio)``.
+    """§3.7 from Theorem A: rows ``(n, T, m, K, per-task L, L_sep, L_joint, ratio)``.
 
     >>> golden_table()[11]
     (3, 4, 2, (0, 1, 2, 3), (4, 5, 6, 6), 21, 7, Fraction(3, 1))

@@ -2,7 +2,7 @@
 
 Deliberately small and separate from the code that found the certificate: it imports nothing
 of exactmtl's construction or coding code. From ``n, m, ks, heads, task`` it recomputes every
-output ``F_sigma`` straight from the definitions (THEORY 2.6-2.8): the digit-flip feature
+output ``F_sigma`` straight from the definitions (§2.6-§2.8): the digit-flip feature
 ``y_i = x_i xor sigma(i-1, first i-1 digits of x)``, ``pal_k(y) = (-1)^(sum_i k_i y_{i+1})`` and
 ``2 S_m(y) - 1`` with ``S_m(y) = frac(2^m y)`` (``heads="walsh"``: ``pal_k`` alone). Every output
 is affine on each level-``n`` cell, so its sup distances are max-norm distances of the vectors

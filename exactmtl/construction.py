@@ -1,8 +1,8 @@
 """The reference construction of the main paper: the shared feature, the heads, the outputs.
 
-Everything here is the *reference construction* of SPEC Part B / THEORY-main 2.6-2.9 (only the
-abstract of arXiv 2606.16028 is public; the definitions are fixed by THEORY-main, not read in
-the paper).
+Everything here is the *reference construction* of main construction §2.6-§2.9 (only the
+abstract of arXiv 2606.16028 is public; the definitions are fixed in docs/main_construction.md,
+not read in the paper).
 
 * **Sign patterns.** ``sigma`` is a 0/1 label on the nodes ``(j, k)``, ``0 <= j < n``,
   ``0 <= k < 2^j`` of the depth-``n`` dyadic tree (``2^n - 1`` bits). It is accepted as an int
@@ -300,7 +300,7 @@ def _rademacher_haar_feature(mask: int, n: int) -> Piecewise:
 
 
 def feature(sigma: Any, n: int, form: str = "digit-flip") -> Piecewise:
-    """The hard feature ``h_sigma`` on [0, 1) (THEORY-main 2.6), in one of three equal forms.
+    """The hard feature ``h_sigma`` on [0, 1) (main construction §2.6), in one of three equal forms.
 
     Parameters
     ----------
@@ -340,7 +340,7 @@ def feature(sigma: Any, n: int, form: str = "digit-flip") -> Piecewise:
 
 
 def unshifted_feature(sigma: Any, n: int) -> Piecewise:
-    """The rejected alternative A4 of THEORY-main 2.9: the Haar series without the ``+x`` term,
+    """The rejected alternative A4 of §2.9: the Haar series without the ``+x`` term,
     ``1/2 + sum sigma_{j,k} 2^-(j+2) psi_{j,k}`` (brought into [0, 1)).
 
     It is not measure preserving, so composing heads with it breaks orthogonality; the proofs use
@@ -417,7 +417,7 @@ def inverse_feature(sigma: Any, n: int) -> int:
 
 
 def feature_distance(sigma: Any, other: Any, n: int) -> Fraction:
-    """``||h_sigma - h_other||_inf`` by the tree recursion of THEORY-main 2.6.
+    """``||h_sigma - h_other||_inf`` by the tree recursion of main construction §2.6.
 
     With ``delta = sigma XOR other``, at a node ``u`` of level ``l``: ``t(u, b) = 0`` when
     ``delta_u = 0``, else ``+2^-(l+1)`` if the child digit ``b = 1 XOR sigma_u`` and
@@ -470,7 +470,7 @@ def _sawtooth_walsh(m: int, k: int) -> Piecewise:
 def sawtooth_walsh(m: int, k: int) -> Piecewise:
     """The Sawtooth-Walsh head ``g_{m,k}(y) = pal_k(y) (2 S_m(y) - 1)``, ``0 <= k < 2^m``.
 
-    Unnormalised: ``<g_{m,k}, g_{m,l}> = delta_kl / 3`` (THEORY-main 2.7).
+    Unnormalised: ``<g_{m,k}, g_{m,l}> = delta_kl / 3`` (main construction §2.7).
 
     >>> g = sawtooth_walsh(m=2, k=3)
     >>> g(Fraction(1, 8)), g(Fraction(5, 16))
@@ -486,7 +486,7 @@ def sawtooth_walsh(m: int, k: int) -> Piecewise:
 
 
 def walsh_head(k: int) -> Piecewise:
-    """The pure Walsh head ``pal_k`` (the variant of SPEC B.6; ``pal_0 = 1``).
+    """The pure Walsh head ``pal_k`` (the variant of main construction §2.9; ``pal_0 = 1``).
 
     >>> walsh_head(3)(Fraction(3, 8))
     Fraction(-1, 1)
@@ -532,7 +532,7 @@ def head_family(specs: Iterable[Any]) -> tuple[int, tuple[int, ...]]:
     ``<g_{a,k}, g_{b,l}> = delta_kl 2^-|a-b| / 3`` (lemma M17): heads with the same ``k`` at
     two frequencies are never orthogonal (``<g_{1,0}, g_{2,0}> = 1/6``); heads with distinct
     ``k`` happen to be orthogonal across frequencies, but the construction (the cellwise
-    structure of THEORY-main 2.8, Theorems A and B) is stated for one ``m``, so a T-task family
+    structure of §2.8, Theorems A and B) is stated for one ``m``, so a T-task family
     uses one ``m`` and ``T <= 2^m`` distinct indices.
 
     >>> head_family([(2, 0), (2, 3)])
@@ -617,7 +617,7 @@ def _check_family(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tuple[
     if m > n:
         raise InvalidArgument(
             f"m={m} must be <= n={n}: the readout frequency cannot exceed the feature depth "
-            "(THEORY-main 2.8)")
+            "(main construction §2.8)")
     raw = tuple(_check_k(k, f"ks[{i}]", m, heads) for i, k in enumerate(raw))
     _check_distinct(raw)
     return n, m, raw, heads
@@ -625,7 +625,7 @@ def _check_family(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tuple[
 
 def outputs(sigma: Any, n: int, m: int | None = None, ks: Sequence[Any] | None = None,
             heads: str = "sawtooth-walsh") -> list[Piecewise]:
-    """The task outputs ``F_{sigma,t} = head_t o h_sigma`` (THEORY-main 2.8), exactly.
+    """The task outputs ``F_{sigma,t} = head_t o h_sigma`` (main construction §2.8), exactly.
 
     Parameters
     ----------
@@ -799,7 +799,7 @@ def sign_pattern(sigma: Any, n: int, m: int, k: int) -> tuple[int, ...]:
 
     ``bits(k) = {i : bit i-1 of k is 1}`` and ``sigma(u_{<i})`` is the bit of the level-``i-1``
     node on the path to ``u``. Then ``F_{sigma,t}(x) = omega(u) (2 h_{sigma_u}(x') - 1)`` for
-    ``x = (u + x') 2^-m`` (THEORY-main 2.8). Depends only on the levels ``< m`` of ``sigma``.
+    ``x = (u + x') 2^-m`` (main construction §2.8). Depends only on the levels ``< m`` of ``sigma``.
 
     >>> sign_pattern(0b1011001, 3, 2, 3)
     (-1, 1, 1, -1)
@@ -840,7 +840,7 @@ def rho_basis(ks: Iterable[Any]) -> dict[int, int]:
 def rho(ks: Iterable[Any]) -> int:
     """``rho(K) = sum 2^(i-1)`` over the pivot bits ``i`` of a GF(2) echelon basis of ``span_2 K``.
 
-    The number of free sign bits of the joint outputs (THEORY-main 2.8); ``rho({k}) =
+    The number of free sign bits of the joint outputs (main construction §2.8); ``rho({k}) =
     2^(bit_length(k) - 1)`` for ``k >= 1``, ``rho({0}) = 0``.
 
     >>> rho([0]), rho([1]), rho([2]), rho([3]), rho([0, 1, 2, 3])

@@ -1,7 +1,7 @@
 """Exact counts and the two exact ends of the code-length curve, from the cellwise structure.
 
 Beyond ``n = 4`` the ``2^(2^n - 1)`` sign patterns cannot be enumerated (``2^31`` at ``n = 5``),
-but THEORY 2.8's cellwise structure splits every output: on the level-``m`` cell ``u``,
+but main construction §2.8's cellwise structure splits every output: on the level-``m`` cell ``u``,
 ``F_{sigma,t} = omega_t(u) (2 h_{sigma_u} - 1)`` with the sign ``omega_t(u) = pal_{k_t}(u 2^-m)
 (-1)^(l_{t,u}(sigma))``, ``l_{t,u}`` the F2-linear form summing the bits of ``sigma`` at the
 ancestors of ``u`` on the levels ``i - 1``, ``i in bits(k_t)``, and the magnitude
@@ -157,7 +157,7 @@ def _magnitudes(depth: int) -> int:
     if depth == 0:
         return 1
     if depth > MAX_BRUTE_DEPTH:
-        return 1 << ((1 << depth) - 1)  # H_depth is injective (THEORY 2.6)
+        return 1 << ((1 << depth) - 1)  # H_depth is injective (main construction §2.6)
     img = _images(depth, depth)
     return len({row.tobytes() for row in img})
 

@@ -2,7 +2,7 @@
 
 A class ``C = {F_sigma}`` (one task, or the joint outputs) of the reference construction is one
 orbit of the feature group: ``F_sigma o h_tau = F_{sigma o tau}`` and composing with the
-bijection ``h_tau`` of ``[0, 1)`` is an isometry of the sup norm (THEORY 2.6). The subgroup
+bijection ``h_tau`` of ``[0, 1)`` is an isometry of the sup norm (§2.6). The subgroup
 ``Gamma_q`` of the ``tau`` that are trivial on the levels ``< q`` has as orbits the sets of
 ``sigma`` sharing their levels ``< q`` (``h_sigma o h_tau`` keeps the first ``q`` digits of
 ``h_sigma``). Three facts make the search small:
@@ -361,7 +361,7 @@ def certify_class(n: int, m: int | None, ks: Any, task: int | None, eps: Any,
     Raises :class:`~exactmtl.errors.UndecidedError` if the packing and cover found leave
     ``ceil(log2 N)`` open (no case at ``n <= 4`` does).
 
-    >>> certify_class(3, 1, [0, 1], 1, Fraction(1, 2)).code_length   # THEORY 3.7: [1/2, 3/4): 2
+    >>> certify_class(3, 1, [0, 1], 1, Fraction(1, 2)).code_length   # §3.7: [1/2, 3/4): 2
     2
     """
     e = _check_eps(eps)

@@ -1,9 +1,9 @@
 """Code lengths of the reference construction: its classes as finite classes, L_sep and L_joint.
 
-For the reference construction (THEORY 2.6-2.8, 3.4-3.7), :func:`separate_bits` and
+For the reference construction (main construction §2.6-§2.8, §3.4-§3.7), :func:`separate_bits` and
 :func:`joint_bits` enumerate every sign pattern ``sigma`` (depth ``n <= 4``, integer cell tables
 built from the digit-flip form; n = 4 is certified through the cellwise structure) or use the
-closed forms of :mod:`exactmtl.closed_forms` (Theorems A and B, THEORY 3.5); the ``*_report``
+closed forms of :mod:`exactmtl.closed_forms` (Theorems A and B, §3.5); the ``*_report``
 variants say which route was taken and carry the closed-form bounds next to every enumerated
 value as a cross-check.
 
@@ -347,7 +347,7 @@ def bounds_table(n: int, m: int | None = None, ks: Sequence[int] | None = None,
 def joint_vs_separate(n: int = 3, m: int | None = 2, ks: Sequence[Any] = (0, 1, 2, 3),
                       eps: Any = Fraction(1, 4), heads: str = "sawtooth-walsh") -> Any:
     """Joint versus separate description length of the construction as a
-    :class:`~exactmtl.jointsep.JointSeparateReport` (SPEC D.5).
+    :class:`~exactmtl.jointsep.JointSeparateReport` (companions §D.5).
 
     Values: Theorem A (exact, ``eps < delta_min / 2``) or ``0`` (``eps >= 1``); elsewhere
     exhaustive enumeration (``n <= 4``), else
@@ -399,6 +399,6 @@ def joint_vs_separate(n: int = 3, m: int | None = 2, ks: Sequence[Any] = (0, 1, 
                 "[0, rho] per class)")
     setting = (f"n={n}, m={m}, K={list(raw)}, heads={heads}, eps={e} (T={T}, {how})")
     return JointSeparateReport(
-        "main construction (arXiv 2606.16028, reference; THEORY-main 3.5)", setting,
+        "main construction (arXiv 2606.16028, reference; main construction §3.5)", setting,
         "bits (minimax code length)", joint, sep, cond,
         notes="joint: one code for F_sigma; separate: sum of the marginal code lengths")

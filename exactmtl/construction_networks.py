@@ -1,4 +1,4 @@
-"""Networks of the reference construction (THEORY-main 4.2 item 4 and 4.4), built exactly.
+"""Networks of the reference construction (main construction §4.2 item 4 and §4.4), built exactly.
 
 * :func:`feature_network` -- the hard feature ``h_sigma`` as one Heaviside layer at the level-n
   grid points plus a linear skip (weights in ``2^-n Z``).
@@ -11,7 +11,7 @@
 
 ``sigma`` is read by :func:`exactmtl.construction.sigma_bits` (an int bitmask with node
 ``(j, k)`` at bit ``2**j - 1 + k``, a dict ``{(j, k): bit}`` or a bit string). Node ``(j, k)``
-swaps the two halves of the cell ``I_{j,k}`` (the digit-flip form of ``h_sigma``, THEORY 2.6);
+swaps the two halves of the cell ``I_{j,k}`` (the digit-flip form of ``h_sigma``, §2.6);
 the weights here are computed from that form by a separate short routine, and the proofs compare
 the compiled networks with the Haar-series form built from :func:`exactmtl.haar` and with
 :mod:`exactmtl.construction`.
@@ -70,7 +70,7 @@ def _translations(sigma: Any, n: int) -> tuple[Fraction, ...]:
 
 
 def feature_network(sigma: Any, n: int) -> Network:
-    """``h_sigma(x) = x + tau(0) + sum_c (tau(c) - tau(c - 1)) H(x - c 2^-n)`` (THEORY 4.2 item 4).
+    """``h_sigma(x) = x + tau(0) + sum_c (tau(c) - tau(c - 1)) H(x - c 2^-n)`` (§4.2 item 4).
 
     One hidden layer of ``2^n - 1`` Heaviside neurons at the level-``n`` grid points (the same
     for every ``sigma``); ``sigma`` only enters the output weights; the ``x`` term is a skip
@@ -107,7 +107,7 @@ def _check_tasks(ks: Any, m: int) -> tuple[int, ...]:
 
 
 def joint_staircase_network(sigma: Any, n: int, m: int, ks: Sequence[int], p: int) -> Network:
-    """The 3-hidden-layer Heaviside network computing ``Q_p F_t`` for every task (THEORY 4.4).
+    """The 3-hidden-layer Heaviside network computing ``Q_p F_t`` for every task (§4.4).
 
     ``Q_p F_t(x) = pal_{k_t}(y) (2 V - 1)`` with ``y`` the digits of ``h_sigma(x)`` and
     ``V = sum_{i=m+1}^p y_i 2^(m-i) + 2^(m-p-1)``: the midpoint staircase of ``F_t`` on the

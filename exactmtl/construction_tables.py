@@ -2,7 +2,7 @@
 
 :func:`output_table` tabulates every task output ``F_{sigma,t} = g_{m,k_t} o h_sigma`` on the
 level-``n`` cells (left value and right limit) from the digit-flip form of ``h_sigma`` and the
-cellwise formulas of THEORY 2.8; :func:`feature_class` is ``H_n``. Used by
+cellwise formulas of main construction §2.8; :func:`feature_class` is ``H_n``. Used by
 :mod:`exactmtl.construction_coding` and :mod:`exactmtl.construction_certify`.
 
 >>> output_table(3, 2, [0, 1, 2, 3]).values.shape
@@ -54,7 +54,7 @@ def feature_class(n: int) -> FiniteClass:
     """The feature class ``H_n = {h_sigma}`` as a :class:`FiniteClass` (rows: translations).
 
     Row ``sigma`` holds ``tau_sigma(c) 2^n`` with ``h_sigma(x) = x + tau_sigma(c)`` on the
-    level-``n`` cell ``c`` (digit-flip form, THEORY 2.6); distances are ``max_c |tau - tau'|``.
+    level-``n`` cell ``c`` (digit-flip form, §2.6); distances are ``max_c |tau - tau'|``.
     ``labels`` are the bitmasks ``sigma`` (node ``(j, k)`` at bit ``2**j - 1 + k``).
 
     >>> h = feature_class(2)
@@ -76,7 +76,7 @@ class OutputTable:
     value at the
     left end and the limit at the right end (Sawtooth-Walsh: affine on each cell, slope
     ``±2^(m+1)``), or the one value (Walsh: constant). Built from the digit-flip form of
-    ``h_sigma`` and the cellwise formulas of THEORY 2.8; :meth:`piecewise` rebuilds one output as
+    ``h_sigma`` and the cellwise formulas of §2.8; :meth:`piecewise` rebuilds one output as
     a :class:`~exactmtl.piecewise.Piecewise` so that it can be compared with
     :func:`exactmtl.construction.outputs`.
 

@@ -1,7 +1,7 @@
 """Exact minimax code length of finite classes in the sup norm: covering, packing, certificates.
 
-For a finite class ``C`` of functions ``[0, 1) -> R^T`` and ``eps >= 0`` (SPEC B.4, THEORY-main
-3.1-3.3):
+For a finite class ``C`` of functions ``[0, 1) -> R^T`` and ``eps >= 0`` (main construction §3.1
+--3.3):
 
 * ``L(eps, C) = ceil(log2 N_ext(eps, C))`` with ``N_ext`` the covering number with arbitrary
   centres (``convention="N0"``: length 0 allowed; ``"N"``: at least one bit);
@@ -813,7 +813,7 @@ def _certify(cls: FiniteClass, eps: Fraction, convention: str, node_limit: int,
 def code_length_certificate(functions: Any, eps: Any, convention: str = "N0", *,
                             node_limit: int = DEFAULT_NODE_LIMIT,
                             max_members: int = DEFAULT_MAX_MEMBERS) -> CodeLengthCertificate:
-    """The exact minimax code length at ``eps`` with a packing and a cover (THEORY 3.1).
+    """The exact minimax code length at ``eps`` with a packing and a cover (§3.1).
 
     Parameters
     ----------
@@ -845,7 +845,7 @@ def code_length_certificate(functions: Any, eps: Any, convention: str = "N0", *,
 def code_length(functions: Any, eps: Any, convention: str = "N0", *,
                 node_limit: int = DEFAULT_NODE_LIMIT,
                 max_members: int = DEFAULT_MAX_MEMBERS) -> int:
-    """The exact minimax code length ``L(eps, C) = ceil(log2 N_ext(eps, C))`` (SPEC B.4).
+    """The exact minimax code length ``L(eps, C) = ceil(log2 N_ext(eps, C))`` (§3.1).
 
     See :func:`code_length_certificate` for the certificate and the parameters.
 
@@ -880,7 +880,7 @@ def covering_number(functions: Any, eps: Any, *, node_limit: int = DEFAULT_NODE_
 def packing_number(functions: Any, delta: Any, *, node_limit: int = DEFAULT_NODE_LIMIT) -> int:
     """``M(delta, C)``: the largest subset with pairwise distances ``> delta``.
 
-    ``M(2 eps) <= N_ext(eps) <= M(eps)`` (THEORY 3.1).
+    ``M(2 eps) <= N_ext(eps) <= M(eps)`` (§3.1).
 
     >>> from exactmtl import Piecewise
     >>> packing_number([Piecewise.constant(c) for c in range(5)], 1)
@@ -919,7 +919,7 @@ class CurveSegment:
 
 
 def format_curve(curve: Iterable[CurveSegment]) -> str:
-    """``"[0,1/16): 7; [1/16,3/16): 3; ...; >=7/16: 0"`` (the THEORY 3.7 notation)."""
+    """``"[0,1/16): 7; [1/16,3/16): 3; ...; >=7/16: 0"`` (the main construction §3.7 notation)."""
     return "; ".join(str(s) for s in curve)
 
 
@@ -997,7 +997,7 @@ def code_length_curve(functions: Any, convention: str = "N0", *,
 
 @dataclass(frozen=True)
 class Sandwich:
-    """``max_t L_t <= L_joint <= L_sep = sum_t L_t <= T L_joint`` (THEORY 3.2); truthy if it holds.
+    """``max_t L_t <= L_joint <= L_sep = sum_t L_t <= T L_joint`` (§3.2); truthy if it holds.
 
     >>> s = Sandwich.from_values([4, 5, 6, 6], 7)
     >>> bool(s), s.separate, s.ratio

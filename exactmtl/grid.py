@@ -524,7 +524,7 @@ class GridFunction:
 # --------------------------------------------------------------------------- definitions
 
 def _paley_index(k: np.ndarray, level: int, order: str) -> np.ndarray:
-    """Paley index of the function with index ``k`` in ``order`` (THEORY-main 2.4)."""
+    """Paley index of the function with index ``k`` in ``order`` (main construction §2.4)."""
     if order == "paley":
         return k
     if order == "sequency":

@@ -2,7 +2,7 @@
 
 Every module that compares joint (multi-task) with separate (one model per task) training fills in
 one :class:`JointSeparateReport`: what is compared (``setting``, ``unit``), the two exact values,
-and the exact condition under which they are equal (SPEC D.5: "orthogonal tasks gain nothing from
+and the exact condition under which they are equal (§D.5: "orthogonal tasks gain nothing from
 joint training, shared structure gains"). :func:`table` prints several side by side.
 
 Values are exact: ``int``, ``Fraction`` or a sympy number (e.g. ``(5 + sqrt(13))/2``); floats are
@@ -157,9 +157,9 @@ class JointSeparateReport:
     Parameters
     ----------
     source : str
-        Where the comparison comes from, e.g. ``"arXiv 2112.15577 (SPEC D.3)"``.
+        Where the comparison comes from, e.g. ``"arXiv 2112.15577 (companions §D.3)"``.
     setting : str
-        The instance compared, e.g. ``"task A + task B of SPEC D.3"``.
+        The instance compared, e.g. ``"task A + task B of companions §D.3"``.
     unit : str
         What ``joint`` and ``separate`` measure, e.g. ``"representation cost"``.
     joint, separate : int, Fraction or sympy number
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = OneLineParser(prog="python -m exactmtl.companions",
                            description="Every companion's joint-vs-separate report, side by "
-                                       "side (SPEC D.5).")
+                                       "side (companions §D.5).")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args(argv)
     reports, skipped = collect_reports()

@@ -4,11 +4,11 @@ A :class:`Network` is a list of layers ``(weights, biases, activation[, skip])``
 rows (one per neuron) of exact numbers over the previous layer's outputs (the network input ``x``
 for the first layer), ``activation`` is one name or one name per neuron among ``"identity"``,
 ``"heaviside"`` and ``"relu"``, and ``skip`` (optional) gives each neuron a weight on the network
-input ``x`` itself (a *skip connection from the input*, SPEC A.8):
+input ``x`` itself (a *skip connection from the input*, conventions §A.8):
 
     z_l = W_l a_{l-1} + S_l x + b_l,        a_l = activation_l(z_l),        a_0 = x.
 
-The last layer is the output (usually ``"identity"``); ``H(0) = h0`` (1 by default, SPEC A.3).
+The last layer is the output (usually ``"identity"``); ``H(0) = h0`` (1 by default, §A.3).
 Identity neurons in a hidden layer are the other way to carry a linear term forward.
 
 :meth:`Network.to_piecewise` compiles a network into an exact :class:`Piecewise` by propagating
@@ -259,7 +259,7 @@ def _layer(spec: Any, index: int, input_width: int) -> Layer:
 
 @dataclass(frozen=True)
 class NetworkSize:
-    """Exact size accounting of a network (SPEC A.8).
+    """Exact size accounting of a network (conventions §A.8).
 
     ``widths`` lists the input width, every hidden width and the output width; ``depth`` is the
     number of hidden layers; ``neurons`` counts hidden neurons; ``first_layer_units`` counts the
@@ -300,7 +300,7 @@ class Network:
         name or one name per neuron among ``"identity"``, ``"heaviside"``, ``"relu"``;
         ``skip``: one weight per neuron on the network input ``x`` (optional).
     h0 : exact number
-        The value ``H(0)`` of every Heaviside neuron (SPEC A.3: 1).
+        The value ``H(0)`` of every Heaviside neuron (conventions §A.3: 1).
 
     Examples
     --------
@@ -490,7 +490,7 @@ class Network:
         return self.compile(domain, closed=closed).outputs
 
     def linear_regions(self, domain: tuple[Any, Any] = (0, 1), *, closed: bool = True) -> int:
-        """The number of maximal intervals on which every output is affine (SPEC A.8).
+        """The number of maximal intervals on which every output is affine (conventions §A.8).
 
         >>> telgarsky_network(10).linear_regions()
         1024
@@ -537,7 +537,7 @@ class Network:
         """Neurons, layers, nonzero weights and biases (exact counts).
 
         >>> s = telgarsky_network(4).size()
-        >>> s.widths, s.neurons, s.parameters       # 5k nonzero parameters (THEORY 4.2)
+        >>> s.widths, s.neurons, s.parameters       # 5k nonzero parameters (main construction §4.2)
         ((1, 2, 2, 2, 2, 1), 8, 20)
         """
         first = self._layers[0]
@@ -1149,7 +1149,7 @@ def _trusted_piecewise(knots: list[Fraction], polys: list[tuple], values: list[F
 # --------------------------------------------------------------------------- library networks
 
 def telgarsky_network(k: int) -> Network:
-    """Telgarsky's depth-``k``, width-2 ReLU network, equal to ``T^k`` on [0, 1] (SPEC B.7).
+    """Telgarsky's depth-``k``, width-2 ReLU network, equal to ``T^k`` on [0, 1] (§4.2).
 
     ``T(y) = 2 ReLU(y) - 4 ReLU(y - 1/2)`` applied ``k`` times, consecutive affine maps merged:
     ``2k`` hidden neurons and exactly ``5k`` nonzero weights and biases. ``k = 0`` is the
@@ -1170,7 +1170,7 @@ def telgarsky_network(k: int) -> Network:
 
 
 def heaviside_sawtooth_network(k: int) -> Network:
-    """``S_k(x) = 2^k x - sum_{i=1}^{2^k-1} H(x - i 2^-k)`` on [0, 1) (SPEC C, A6).
+    """``S_k(x) = 2^k x - sum_{i=1}^{2^k-1} H(x - i 2^-k)`` on [0, 1) (claim A6).
 
     One hidden layer of ``2^k - 1`` Heaviside neurons; the slope ``2^k`` is a skip connection
     from the input to the output. ``k = 0`` is the identity network.
@@ -1194,7 +1194,7 @@ def deep_sawtooth_network(k: int) -> Network:
     """``S_1`` composed ``k`` times, ``S_1(y) = 2y - H(y - 1/2)``: ``k`` Heaviside neurons.
 
     Each hidden layer has an identity neuron carrying ``y`` and one Heaviside neuron
-    ``H(y - 1/2)``; the result equals ``S_k`` on [0, 1) (THEORY 4.1, M29).
+    ``H(y - 1/2)``; the result equals ``S_k`` on [0, 1) (main construction §4.1, M29).
 
     >>> from exactmtl import sawtooth, equal
     >>> bool(equal(deep_sawtooth_network(4).to_piecewise(closed=False), sawtooth(4)))
@@ -1289,7 +1289,7 @@ def piecewise_linear_network(f: Piecewise) -> Network:
     Compile it on ``f.domain`` with ``closed=f.closed``.
 
     >>> from exactmtl import equal, sawtooth, walsh
-    >>> g = walsh(3) * (2 * sawtooth(2) - 1)        # the readout g_{2,3} (SPEC B.2)
+    >>> g = walsh(3) * (2 * sawtooth(2) - 1)        # the readout g_{2,3} (main construction §2.7)
     >>> net = piecewise_linear_network(g)
     >>> sorted(set(net.layers[0].activations)), bool(equal(net.to_piecewise(closed=False), g))
     (['heaviside', 'relu'], True)
@@ -1337,7 +1337,7 @@ def piecewise_linear_network(f: Piecewise) -> Network:
 
 
 def sawtooth_walsh_network(m: int, k: int) -> Network:
-    """The readout ``g_{m,k}(y) = pal_k(y) (2 S_m(y) - 1)``, ``k < 2^m`` (SPEC B.2), exactly.
+    """The readout ``g_{m,k}(y) = pal_k(y) (2 S_m(y) - 1)``, ``k < 2^m`` (§2.7), exactly.
 
     One hidden layer of ``2^m - 1`` units, one at each interior level-``m`` point ``c 2^-m``:
     where ``pal_k`` changes sign, ``g`` is continuous with slope ``±2^(m+1)`` turning over (a
@@ -1371,7 +1371,7 @@ def rademacher_network(k: int) -> Network:
 def walsh_network(m: int, order: str = "paley", level: int | None = None) -> Network:
     """The Heaviside network of a Walsh function: one neuron per sign change (minimal).
 
-    ``wal_s`` (sequency order) needs exactly ``s`` neurons (THEORY 4.2 item 3).
+    ``wal_s`` (sequency order) needs exactly ``s`` neurons (main construction §4.2 item 3).
 
     >>> walsh_network(5, order="sequency").size().neurons
     5
@@ -1386,7 +1386,7 @@ def staircase_network(m: int, q: int) -> Network:
 
     One hidden layer with thresholds ``c 2^-q`` for the ``c`` not divisible by ``2^(q-m)``
     (``2^q - 2^m`` neurons), output weights ``±2^(m-q)``, output bias ``2^(m-q-1)``; the sup
-    distance to ``T^m`` is exactly ``2^(m-q-1)`` (THEORY 4.2 item 2).
+    distance to ``T^m`` is exactly ``2^(m-q-1)`` (main construction §4.2 item 2).
 
     >>> from exactmtl import triangle, sup_norm
     >>> net = staircase_network(2, 4)
@@ -1424,7 +1424,7 @@ def _triangle_value(m: int, x: Fraction) -> Fraction:
 # --------------------------------------------------------------------------- piece counts
 
 def heaviside_piece_bound(net: Network) -> int:
-    """``N_1 + 1``: the pieces lemma bound for a pure Heaviside network (THEORY 4.1, M26).
+    """``N_1 + 1``: the pieces lemma bound for a pure Heaviside network (§4.1, M26).
 
     A network whose hidden neurons are all Heaviside (no skip, no identity or ReLU hidden
     neurons) computes a step function with at most ``N_1 + 1`` pieces on any interval, at any

@@ -3,7 +3,7 @@
 A :class:`Piecewise` on ``[a, b)`` (or ``[a, b]`` when ``closed``) is given by knots
 ``a = t_0 < t_1 < ... < t_N = b``, one polynomial with rational coefficients on each open piece
 ``(t_i, t_{i+1})``, and the value at every knot. Step functions and right-continuous functions
-(the half-open cells of SPEC A.1) are the case where the value at ``t_i`` is the right limit;
+(the half-open cells, conventions §A.1) are the case where the value at ``t_i`` is the right limit;
 other point values are kept exactly, so ``H(0) = 1`` versus sympy's ``1/2``, compositions with
 decreasing maps and exceptional sets are all represented without loss.
 
@@ -1149,7 +1149,7 @@ def sup_norm(f: Piecewise) -> Any:
 
 @dataclass(frozen=True)
 class Equality:
-    """The exact verdict of :func:`equal` (SPEC A.3).
+    """The exact verdict of :func:`equal` (conventions §A.3).
 
     ``verdict`` is ``"everywhere"``, ``"except_finite"`` (then ``exceptions`` lists every point
     where the functions differ) or ``"differs"`` (then ``witness`` is an open interval on which
@@ -1199,7 +1199,7 @@ class Equality:
 
 @_bulk
 def equal(f: Any, g: Any) -> Equality:
-    """Decide ``f == g`` exactly on the common domain, with the SPEC A.3 report.
+    """Decide ``f == g`` exactly on the common domain, with the conventions §A.3 report.
 
     When one function is defined on a closed interval and the other on the half-open one, the
     comparison is on the half-open interval.

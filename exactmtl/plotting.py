@@ -266,7 +266,7 @@ def plot_family(functions: Iterable[Any], ax: Any = None, *,
 
 
 def plot_features(sigmas: Iterable[Any], n: int, ax: Any = None, **kwargs: Any) -> Any:
-    """The features ``h_sigma`` of depth ``n`` for several sign patterns (THEORY-main 2.6).
+    """The features ``h_sigma`` of depth ``n`` for several sign patterns (main construction §2.6).
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -299,7 +299,7 @@ def plot_heads(m: int, ks: Iterable[int], heads: str = "sawtooth-walsh", ax: Any
 
 def plot_outputs(sigma: Any, n: int, m: int | None = None, ks: Sequence[Any] | None = None,
                  heads: str = "sawtooth-walsh", ax: Any = None, **kwargs: Any) -> Any:
-    """The task outputs ``F_{sigma,t}`` (THEORY-main 2.8), one per index in ``ks``.
+    """The task outputs ``F_{sigma,t}`` (main construction §2.8), one per index in ``ks``.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")

@@ -3,7 +3,8 @@
 A proof file in ``proofs/`` is a Python module with
 
 * a module docstring with the fields ``Statement``, ``Check``, ``Range``, ``Falsifier`` and
-  ``Source`` (one paragraph each, the field name first on its line);
+  ``Source`` (one paragraph each, the field name first on its line), and optionally
+  ``Provenance`` (``paper``, ``derived`` or ``reference``; see :data:`PROVENANCE_TAGS`);
 * ``CLAIM = Claim("A3", "one-line title")``;
 * one or more functions ``check_*()``: each raises :class:`CheckFailed` on a counterexample
   and may return a JSON-friendly dict (a certificate) that goes into the report; a check that
@@ -47,6 +48,8 @@ from typing import Any, TypeVar
 from exactmtl.errors import CheckFailed, InvalidArgument, InvalidArgumentType
 
 __all__ = [
+    "OPTIONAL_FIELDS",
+    "PROVENANCE_TAGS",
     "BrokenProof",
     "Claim",
     "ClaimResult",
@@ -62,7 +65,10 @@ __all__ = [
     "expect_false",
     "expect_true",
     "merge_cases",
+    "new_claim_text",
     "progress",
+    "provenance_tag",
+    "pytest_params",
     "run_all",
     "run_case",
     "run_proof",
@@ -71,6 +77,12 @@ __all__ = [
 ]
 
 DOC_FIELDS = ("Statement", "Check", "Range", "Falsifier", "Source")
+#: Optional docstring fields (the project's own proof files all have them).
+OPTIONAL_FIELDS = ("Provenance",)
+#: Provenance tags: stated in a published paper (cited by arXiv id or reference), derived
+#: here (our derivation or correction), or part of the reference construction of the main
+#: paper (arXiv 2606.16028, reconstructed from its abstract).
+PROVENANCE_TAGS = ("paper", "derived", "reference")
 T = TypeVar("T")
 
 
@@ -336,7 +348,8 @@ def _parse_fields(doc: str) -> dict[str, str]:
     current = None
     for line in doc.splitlines():
         head = line.split(None, 1)
-        if head and head[0] in DOC_FIELDS and line[: len(head[0])] == head[0]:
+        if (head and head[0] in DOC_FIELDS + OPTIONAL_FIELDS
+                and line[: len(head[0])] == head[0]):
             current = head[0]
             fields[current] = [head[1].strip()] if len(head) > 1 else []
         elif current is not None and line.strip():
@@ -344,6 +357,22 @@ def _parse_fields(doc: str) -> dict[str, str]:
         elif current is not None:
             current = None
     return {k: " ".join(v) for k, v in fields.items()}
+
+
+def provenance_tag(fields: dict[str, str]) -> str:
+    """The short provenance tag of a claim's fields: ``paper``, ``derived``, ``reference``,
+    ``-`` when the optional field is absent, ``?`` when it names none of the tags.
+
+    >>> provenance_tag({"Provenance": "reference (our reading of arXiv 2606.16028)"})
+    'reference'
+    >>> provenance_tag({}), provenance_tag({"Provenance": "folklore"})
+    ('-', '?')
+    """
+    text = fields.get("Provenance")
+    if not text:
+        return "-"
+    head = re.split(r"[\s,;:.(]", text.strip(), maxsplit=1)[0].lower()
+    return head if head in PROVENANCE_TAGS else "?"
 
 
 def _claim_sort_key(claim_id: str) -> tuple:
@@ -378,7 +407,11 @@ def _load(path: Path) -> ModuleType:
         raise InvalidArgument(f"path={str(path)!r} cannot be imported as a proof file")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]  # a failed import must not be served from the cache next time
+        raise
     return module
 
 
@@ -390,9 +423,16 @@ def _proof_module(path: Path, module: ModuleType | None = None) -> ProofModule:
     if not isinstance(claim, Claim):
         raise InvalidArgument(f"proof file {path} has no CLAIM = Claim(...)")
     fields = _parse_fields(module.__doc__ or "")
-    missing = [f for f in DOC_FIELDS if f not in fields]
+    missing = [f for f in DOC_FIELDS if not fields.get(f)]
     if missing:
-        raise InvalidArgument(f"proof file {path} docstring lacks the fields {missing}")
+        raise InvalidArgument(
+            f"proof file {path} docstring lacks the fields {missing}; each field is a line "
+            "starting with its name, e.g. 'Falsifier   1 + 1 = 3 is rejected.' (exactmtl "
+            "new-claim writes a complete template)")
+    if "Provenance" in fields and provenance_tag(fields) == "?":
+        raise InvalidArgument(
+            f"proof file {path}: Provenance={fields['Provenance']!r}; expected it to start "
+            f"with one of {', '.join(PROVENANCE_TAGS)}")
     funcs = [
         obj for name, obj in vars(module).items()
         if inspect.isfunction(obj) and obj.__module__ == module.__name__
@@ -400,9 +440,12 @@ def _proof_module(path: Path, module: ModuleType | None = None) -> ProofModule:
     checks = tuple(f for f in funcs if f.__name__.startswith("check_"))
     falsifiers = tuple(f for f in funcs if f.__name__.startswith("falsify_"))
     if not checks:
-        raise InvalidArgument(f"proof file {path} defines no check_* function")
+        raise InvalidArgument(f"proof file {path} defines no check_* function (a check raises "
+                              "CheckFailed on a counterexample)")
     if not falsifiers:
-        raise InvalidArgument(f"proof file {path} defines no falsify_* function")
+        raise InvalidArgument(f"proof file {path} defines no falsify_* function: every claim "
+                              "needs a falsifier, the same check on a perturbed input, which "
+                              "must be rejected")
     return ProofModule(path, module, claim, fields, checks, falsifiers)
 
 
@@ -773,3 +816,112 @@ def write_report(results: Sequence[ClaimResult], path: str | os.PathLike, *,
     with atomic_writer(path) as fh:
         json.dump(payload, fh, indent=2)
         fh.write("\n")
+
+
+# --------------------------------------------------------------------------- users' own claims
+
+_TEMPLATE = '''"""{id} -- {title}.
+
+Statement   For every n >= 1, the first n odd numbers sum to n^2 (replace with your claim).
+Check       exact integer sums for n <= 200 (n <= 2000 with --full).
+Range       1 <= n <= 200 by default, n <= 2000 with --full.
+Falsifier   the formula n^2 + 1 in place of n^2 must be rejected.
+Source      your reference here (paper, arXiv id, section); e.g. Gauss, folklore.
+Provenance  derived
+"""
+
+from exactmtl.proofcheck import Claim, expect_equal, progress
+
+CLAIM = Claim({id!r}, {title!r})
+
+
+def _check(formula, n_max):
+    """The exact check, parametrised by its input: raises CheckFailed on a counterexample."""
+    total = 0
+    for n in progress(range(1, n_max + 1), "n"):
+        total += 2 * n - 1
+        expect_equal(total, formula(n), "sum of the first n odd numbers", n=n)
+
+
+def check_odd_sums(full: bool = False):
+    n_max = 2000 if full else 200
+    _check(lambda n: n * n, n_max)
+    return {{"n_max": n_max}}          # an optional certificate for the --json report
+
+
+def falsify_off_by_one():
+    _check(lambda n: n * n + 1, 10)    # must raise CheckFailed
+'''
+
+
+def new_claim_text(claim_id: str, title: str = "the first n odd numbers sum to n^2") -> str:
+    """The text of a complete, runnable claim file (edit it into your own claim).
+
+    It has every docstring field, one ``check_*`` and one ``falsify_*``, and runs as is under
+    ``exactmtl check PATH`` and under pytest (:func:`pytest_params` or the pytest plugin).
+
+    >>> text = new_claim_text("U1")
+    >>> "CLAIM = Claim('U1'" in text, "def falsify_off_by_one" in text
+    (True, True)
+    >>> new_claim_text("u1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    exactmtl.errors.InvalidArgument: Claim id='u1' is not a claim id; ...
+    """
+    Claim(claim_id, title)
+    return _TEMPLATE.format(id=claim_id, title=title)
+
+
+def pytest_params(paths: Sequence[str | os.PathLike] | None = None, *,
+                  full: bool = False) -> list[Any]:
+    """``pytest.param`` objects, one per check and per falsifier of the claim files.
+
+    Each parameter is a zero-argument callable that raises ``AssertionError`` with the
+    runner's verdict when the step is not ok (a check that fails or errors, a falsifier that
+    is not rejected, a file that cannot be loaded). In a user's project::
+
+        import pytest
+        from exactmtl.proofcheck import pytest_params
+
+        @pytest.mark.parametrize("step", pytest_params(["claims"]))
+        def test_claim(step):
+            step()
+
+    >>> params = pytest_params(["proofs/a9_centred_waves.py"])
+    >>> [p.id for p in params]
+    ['A9-check_gram', 'A9-falsify_uncentred']
+    >>> params[0].values[0]()
+    """
+    import pytest
+
+    broken: list[BrokenProof] = []
+    proofs = discover(paths, broken=broken)
+    params = []
+    for b in broken:
+        params.append(pytest.param(_failing_step(f"{b.id}: {b.message}"), id=f"{b.id}-load"))
+    for proof in proofs:
+        for func in proof.checks:
+            params.append(pytest.param(_step(proof, func, "check", full),
+                                       id=f"{proof.id}-{func.__name__}"))
+        for func in proof.falsifiers:
+            params.append(pytest.param(_step(proof, func, "falsifier", full),
+                                       id=f"{proof.id}-{func.__name__}"))
+    return params
+
+
+def _failing_step(message: str) -> Callable[[], None]:
+    def step() -> None:
+        raise AssertionError(message)
+    return step
+
+
+def _step(proof: ProofModule, func: Callable[..., Any], kind: str,
+          full: bool) -> Callable[[], None]:
+    def step() -> None:
+        result = run_check(func, full) if kind == "check" else run_falsifier(func)
+        if result.status != "ok":
+            where = ", ".join(f"{k}={v}" for k, v in result.case.items())
+            raise AssertionError(f"{proof.id} {kind} {func.__name__} {result.status}: "
+                                 f"{result.message}" + (f" [{where}]" if where else ""))
+    step.__name__ = f"{proof.id}-{func.__name__}"
+    return step

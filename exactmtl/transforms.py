@@ -1,14 +1,14 @@
 """Fast exact Walsh-Hadamard and Haar transforms on dyadic grids, with certified overflow guards.
 
 A sequence of ``N = 2**n`` exact values is a step function on the level-n cells of [0, 1)
-(``values[x]`` on ``[x 2^-n, (x+1) 2^-n)``, SPEC A.1).
+(``values[x]`` on ``[x 2^-n, (x+1) 2^-n)``, conventions §A.1).
 
 * :func:`fwht` computes ``c[k] = sum_x w_k(x) values[x]`` for the Walsh functions ``w_k`` in the
   chosen ordering (``"hadamard"``: Sylvester rows ``(-1)^popcount(k & x)``; ``"paley"``:
   ``w_m = prod r_{i+1}^{m_i}``; ``"sequency"``: ``wal_s`` has ``s`` sign changes), unnormalised,
   so ``c[k] / N = <f, w_k>``. :func:`ifwht` inverts it. Both are O(N log N).
 * :func:`haar_transform` gives the coefficients in the unnormalised Haar basis
-  ``{1} ∪ {psi_{j,k}}`` (SPEC A.5), :func:`haar_lifting` the integer-to-integer lifting scheme,
+  ``{1} ∪ {psi_{j,k}}`` (§A.5), :func:`haar_lifting` the integer-to-integer lifting scheme,
   :func:`normalized_haar_coefficients` carries the ``2^(j/2)`` factors exactly.
 * :func:`haar_to_walsh` / :func:`walsh_to_haar` change basis in O(N log N) (one Walsh transform
   of size ``2**j`` per Haar level ``j``).
@@ -251,7 +251,7 @@ def walsh_permutation(level: int, order: str) -> np.ndarray:
     """Hadamard (Sylvester) row index of the ``k``-th Walsh function in ``order``, for every k.
 
     Paley ``m`` is Hadamard row ``bit_reverse(m)``; sequency ``s`` is Paley ``gray(s)``
-    (THEORY-main 2.4). The array is read-only and cached.
+    (main construction §2.4). The array is read-only and cached.
 
     >>> walsh_permutation(3, "paley").tolist()
     [0, 4, 2, 6, 1, 5, 3, 7]
@@ -743,7 +743,7 @@ def haar_transform_with_report(values: Any, *, path: str = "auto") -> TransformR
 
 
 def haar_transform(values: Any, *, path: str = "auto") -> np.ndarray:
-    """Coefficients of the step function ``values`` in the unnormalised Haar basis (SPEC A.5).
+    """Coefficients of the step function ``values`` in the unnormalised Haar basis (§A.5).
 
     ``f = c[0] + sum_{j<n, k<2^j} c[2^j + k] psi_{j,k}``: ``c[0]`` is the mean and
     ``c[2^j + k] = 2^j <f, psi_{j,k}>`` = (mean over the left half of ``I_{j,k}`` - mean over its

@@ -5,12 +5,14 @@ Statement   For k >= 1 and H(0) = 1: 1 - 2 H(T^k(x) - 1/2) = r_k(x) r_{k+1}(x) f
             are the 2^(k-1) points (4j + 1) 2^-(k+1).
 Check       the network (Telgarsky's N_k, then one Heaviside neuron, then 1 - 2 H) is compiled
             exactly on [0, 1) and compared with rademacher(k) * rademacher(k + 1) by equal():
-            the verdict must be "except_finite" with exactly the listed exceptional set (SPEC
-            A.3 reporting).
+            the verdict must be "except_finite" with exactly the listed exceptional set (conventions
+            §A.3 reporting).
 Range       k <= 12 by default, k <= 16 with --full.
 Falsifier   the H(0) = 1 network checked against the exceptional set of the H(0) = 0
             convention.
-Source      SPEC B.7 (last item), C (A10); THEORY-main 2.5 (Gray link).
+Source      conventions §A.3 (exceptional-set verdicts) (docs/conventions.md); main construction
+            §2.5 (Gray link) (docs/main_construction.md).
+Provenance  derived
 """
 
 from __future__ import annotations

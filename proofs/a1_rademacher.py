@@ -9,7 +9,9 @@ Range       k <= 14 by default, k <= 20 with --full.
 Falsifier   r_6 replaced by a copy shifted by 2^-8. Note: the shifted copy is still orthogonal
             to every r_j (j != 6) and has norm 1 (tests/test_bases.py shows it), so Gram alone
             cannot see it; the check also verifies the defining cell values, which reject it.
-Source      SPEC A.4; THEORY-main 2.2 (M1).
+Source      conventions §A.4 (docs/conventions.md); main construction §2.2
+            (docs/main_construction.md); Rademacher (1922), standard.
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ Check       exact Gram matrix of the 2^n Haar functions; exact expansion of rand
             functions (seeded) by c = <f, psi>/<psi, psi> and exact reconstruction (equal(...)).
 Range       n <= 6 (64 functions) by default, n <= 8 with --full; 5 random steps per n.
 Falsifier   one psi with its halves on the wrong cell: the Gram matrix is not diagonal.
-Source      SPEC A.5; THEORY-main 2.3 (M3, M7).
+Source      conventions §A.5 (docs/conventions.md); main construction §2.3
+            (docs/main_construction.md); Haar (1910), standard.
+Provenance  paper
 """
 
 from __future__ import annotations

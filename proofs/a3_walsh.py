@@ -21,7 +21,9 @@ Check       Rows are built from the definition (Rademacher digits), independentl
 Range       exhaustive n <= 12 by default; with --full exhaustive n <= 14 and sampled rows for
             15 <= n <= 20.
 Falsifier   a row with one sign flipped: the group law fails, and so does W W^T = 2^n I.
-Source      SPEC A.6; THEORY-main 2.4 (M4).
+Source      conventions §A.6 (docs/conventions.md); main construction §2.4
+            (docs/main_construction.md); Walsh (1923), Paley (1932).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ Check       all indices < 2^n for every ordering pair; sign changes counted from
             the golden vector had -> seq = [0, 7, 3, 4, 1, 6, 2, 5] at n = 3.
 Range       n <= 7 by default (128 functions per ordering), n <= 9 with --full.
 Falsifier   a swapped Gray code (s xor (s << 1)): sequency functions no longer have s changes.
-Source      SPEC A.6; THEORY-main 2.4 (M5, M6).
+Source      conventions §A.6 (docs/conventions.md); main construction §2.4
+            (docs/main_construction.md); Lackey and Meltzer, IEEE Trans. Computers 20(2) (1971).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -17,7 +17,10 @@ Range       round trips n <= 12 by default (3 steps per level), n <= 20 with --f
             beyond-int64 step up to n = 16); the full matrix n <= 10 by default, n <= 12 with
             --full.
 Falsifier   one Haar coefficient off by one: its Walsh image no longer matches fwht(f) / 2^n.
-Source      SPEC A.5, A.6; THEORY-main 2.3-2.4 (M7).
+Source      conventions §A.5, §A.6 (docs/conventions.md); main construction §2.3, §2.4
+            (docs/main_construction.md); Beauchamp, Walsh functions and their applications
+            (1975).
+Provenance  paper
 """
 
 from __future__ import annotations

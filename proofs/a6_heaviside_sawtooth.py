@@ -3,13 +3,15 @@
 Statement   S_k(x) = 2^k x - sum_{i=1}^{2^k - 1} H(x - i 2^-k) on [0, 1), with H(0) = 1. With
             H(0) = 0 instead, the two sides differ exactly at the 2^k - 1 thresholds.
 Check       heaviside_sawtooth_network(k) (2^k - 1 Heaviside neurons, skip weight 2^k) is
-            compiled exactly and compared with sawtooth(k) by equal() (SPEC A.3 verdict:
+            compiled exactly and compared with sawtooth(k) by equal() (conventions §A.3 verdict:
             "everywhere"); the H(0) = 0 network gives "except_finite" with exceptional set
             exactly {i 2^-k : 1 <= i < 2^k}; the compiled values agree with the exact forward
             pass at every breakpoint and at the midpoints of the pieces (k <= 8).
 Range       k <= 12 by default, k <= 20 with --full.
 Falsifier   one threshold moved by 2^-20: the check must report the interval where they differ.
-Source      SPEC C (A6), A.8, B.7; THEORY-main 2.5 (shallow form of S_m).
+Source      conventions §A.3, §A.7, §A.8 (docs/conventions.md); main construction §2.5 (shallow
+            form of S_m) (docs/main_construction.md).
+Provenance  derived
 """
 
 from __future__ import annotations

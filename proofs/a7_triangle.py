@@ -3,12 +3,14 @@
 Statement   For k >= 1 the k-fold tent map equals the tent map after the sawtooth S_{k-1}, and
             1 - |2 S_{k-1} - 1|, on [0, 1) (T^k is continuous on [0, 1]); it has 2^k pieces with
             slopes +-2^k and values 0, 1 alternately at i 2^-k.
-Check       exact identities of piecewise-linear functions (equal(...) with the SPEC A.3
+Check       exact identities of piecewise-linear functions (equal(...) with the conventions §A.3
             verdict): triangle(k) against the composed tent (k <= 8), against T o S_{k-1} and
             1 - |2 S_{k-1} - 1| (k <= 12); exact slopes and values.
 Range       k <= 12 by default, k <= 18 with --full.
 Falsifier   k off by one: T^k compared with T o S_k.
-Source      SPEC A.7; THEORY-main 2.5 (M9).
+Source      conventions §A.7 (docs/conventions.md); main construction §2.5
+            (docs/main_construction.md); Telgarsky, arXiv 1602.04485.
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ Range       k <= 16 by default, k <= 22 with --full (2^22 pieces; was 12 and 20 
             integer-array core of Piecewise).
 Falsifier   one weight off by 2^-20 (layer k/2, weight -4 -> -4 + 2^-20): equal() must report
             the interval where the functions differ.
-Source      SPEC C (A8), B.7; THEORY-main 4.2 item 1 (M10); Telgarsky (2016).
+Source      conventions §A.8 (docs/conventions.md); main construction §4.2 item 1
+            (docs/main_construction.md); Telgarsky, arXiv 1602.04485.
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ Check       exact integrals of products of piecewise-linear functions (degree-2 
             integrated exactly): the Gram matrix of c_1..c_K is I/12.
 Range       K = 10 by default, K = 13 with --full.
 Falsifier   uncentred waves T^k: the Gram matrix has 1/3 on the diagonal and 1/4 off it.
-Source      SPEC Part C (A9); THEORY-main 2.5.
+Source      conventions §A.7 (docs/conventions.md); main construction §2.5
+            (docs/main_construction.md).
+Provenance  derived
 """
 
 from __future__ import annotations

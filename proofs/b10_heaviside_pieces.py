@@ -18,7 +18,9 @@ Check       (i) 100 random deep Heaviside networks (seeded, dyadic weights) comp
 Range       k <= 6 with 40 values of eps (dyadic, non-dyadic, 1/(2 eps) integer or not, >= 1/2);
             k <= 8 with --full.
 Falsifier   the formula off by one at a turning point (a piece not shared).
-Source      SPEC B.7, C (B10); THEORY-main 4.1 (pieces lemma), 4.3 (Lemma T).
+Source      arXiv 2606.16028, reference construction: main construction §4.1 (pieces lemma),
+            §4.3 (Lemma T) (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

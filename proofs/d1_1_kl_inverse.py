@@ -2,7 +2,7 @@
 
 Statement   kl^-1(q, c) = sup{p in [q, 1] : kl(q||p) <= c} satisfies kl(q||kl^-1(q, c)) <= c
             (with equality for c > 0, q < 1), kl^-1(q, 0) = q, kl^-1(0, c) = 1 - e^-c,
-            kl^-1(1, c) = 1, and c -> kl^-1(q, c) is strictly increasing (SPEC D.1).
+            kl^-1(1, c) = 1, and c -> kl^-1(q, c) is strictly increasing (companions §D.1).
 Check       For the enclosure [lo, hi] returned by kl_inverse: kl(q||lo) <= c and kl(q||hi) > c
             (unless hi = 1), both by certified ball enclosures of kl (exact Fraction
             comparisons of the dyadic endpoints with c), and hi - lo <= 2^-40 (2^-200 where two
@@ -13,7 +13,9 @@ Range       q in {a/8}, c in {1/64, 1/8, 1/2, 1, 3}: 45 inverses by default; q i
             --full.
 Falsifier   the enclosure of kl^-1(q, c/2) offered as kl^-1(q, c) violates kl(q||hi) > c; the
             closed form 1 - e^-(2c) is not inside the enclosure of kl^-1(0, c).
-Source      SPEC D.1; Seeger (2002), Maurer (2004) for the kl form of the bound.
+Source      companions §D.1 (docs/companions.md); arXiv 2501.19067 (kl form of the bound);
+            Seeger (2002), Maurer (2004).
+Provenance  paper
 """
 
 from __future__ import annotations

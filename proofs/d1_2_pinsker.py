@@ -10,7 +10,9 @@ Check       Every grid pair: the certified ball enclosure of kl(q||p) (128 bits,
 Range       q, p in {a/16} (255 pairs) by default, {a/48} with --full.
 Falsifier   the constant 3 instead of 2 (Pinsker) and 1/max(p, q) instead of 1/(2 max(p, q))
             both fail at a grid pair next to the diagonal.
-Source      Pinsker's inequality (binary case); SPEC D.1 (fast rate); e.g. McAllester (2003).
+Source      companions §D.1 (fast-rate form) (docs/companions.md); arXiv 2501.19067; Pinsker's
+            inequality, binary case; McAllester (2003).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ Check       Exact Fraction sums: the closed form by bit length (elias_kraft_sum)
             prefixcodes.elias_gamma / elias_delta for n < 2^9 are prefix-free.
 Range       N <= 2^10 (every N) by default, N <= 2^13 with --full; identities for L <= 64.
 Falsifier   gamma lengths shortened by one (2 L - 2) give a Kraft sum > 1 at N = 3.
-Source      SPEC D.1 and A.8; Elias (1975).
+Source      companions §D.1 (docs/companions.md); conventions §A.8 (docs/conventions.md); arXiv
+            2501.19067; Elias, IEEE Trans. IT 21 (1975).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -8,10 +8,12 @@ Check       Exact Fraction arithmetic for every N in range: both inequalities, t
             decrease of xi(N)^2/N, the lower constant; xi(4) = 103/32; xi(N) also equals
             E_p[exp(N kl(k/N || p))] for Binomial(N, p) at p = 1/3 (exact: the p-dependence
             cancels term by term).
-Range       N <= 300 by default (SPEC D.1), N <= 700 with --full.
+Range       N <= 300 by default (companions §D.1), N <= 700 with --full.
 Falsifier   the constant 3 instead of 4 fails at N = 1 (xi(1)^2 = 4); the 0^0 = 0 convention
             (dropping k = 0 and k = N) breaks sqrt(N) <= xi(N) at N = 1.
-Source      SPEC D.1; Maurer, "A note on the PAC Bayesian theorem" (2004).
+Source      companions §D.1 (docs/companions.md); arXiv 2501.19067 (Maurer-Seeger form); Maurer,
+            A note on the PAC Bayesian theorem (2004).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ Check       Symbolic, in canonical form (sympy.cancel of rational functions): wi
             difference), and fast_rate_bound's enclosure is tight with lam* in (0, 2).
 Range       symbolic in (s, B, lam); 9 rational instances x 4 neighbours.
 Falsifier   lam = 1/(s + 1) leaves a nonzero remainder in the identity.
-Source      SPEC D.1 (fast-rate form, derived); cf. Thiemann et al. (2017), PAC-Bayes-lambda.
+Source      companions §D.1 (fast-rate form, derived) (docs/companions.md); arXiv 2501.19067;
+            cf. Thiemann et al. (2017), PAC-Bayes-lambda.
+Provenance  derived
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Statement   (derived) For P (D x l) of full column rank, Q (l x k), alpha_1..alp
             1 <= k <= min(l, n), the Jacobian of (Q, alpha) -> (P Q alpha_i)_i has rank at most
             l k + n k - k^2 = k (l + n - k) everywhere (the GL(k) orbits Q G, G^-1 alpha lie in
             the fibres) and exactly that at generic points; per task k (l + n - k)/n -> k, while
-            the raw count AID = l k / n + k (SPEC D.1).
+            the raw count AID = l k / n + k (companions §D.1).
 Check       Exact integer arithmetic: at seeded integer points the k^2 tangent vectors of the
             GL(k) action (dQ = Q E_ab, dA = -E_ab A) are in the kernel of the exact Jacobian and
             are independent (exact rank k^2 when Q has rank k), so rank <= k (l + n - k); the
@@ -12,7 +12,9 @@ Check       Exact integer arithmetic: at seeded integer points the k^2 tangent v
             (the first of up to 4 seeds that reaches it; none may exceed it).
 Range       l, n <= 5 and k <= min(l, n) (55 triples) by default; l, n <= 7 with --full.
 Falsifier   the naive count l k + n k (no symmetry) disagrees with the exact rank at (3, 3, 2).
-Source      SPEC D.1; arXiv 2501.19067 (amortised intrinsic dimension).
+Source      companions §D.1 (dimension of the shared parametrisation, derived)
+            (docs/companions.md); arXiv 2501.19067 (amortised intrinsic dimension).
+Provenance  derived
 """
 
 from __future__ import annotations

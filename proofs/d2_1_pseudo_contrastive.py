@@ -8,7 +8,9 @@ Check       both sides as sympy Poly in symbolic entries (a canonical form) for 
             integer and rational instances up to 8 x 6 x 5.
 Range       symbolic sizes <= 2 (<= 3 with --full); 40 random instances (200 with --full).
 Falsifier   the transposed pairing <Phi^T Phi, Y^T Y>_F (square case n = k = T) differs.
-Source      SPEC D.2; arXiv 2307.06887 (PMLR 235:9292-9345).
+Source      companions §D.2 (pseudo-contrastive identity) (docs/companions.md); arXiv 2307.06887
+            (PMLR 235:9292-9345).
+Provenance  derived
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ Check       sympy derivation: with g = u.x, w.x = a g + b h (a = u.w, b > 0, g, 
 Range       the symbolic derivation (all a, b > 0; b = 0 is the 1-D case) plus 20 rational pairs.
 Falsifier   the moment E[ReLU(u.x) ReLU(w.x)] is not (u.w)/sqrt(2 pi): at u = w (unit) it is
             1/2, and the check rejects it.
-Source      SPEC D.2; arXiv 2307.06887.
+Source      companions §D.2 (Gaussian moments) (docs/companions.md); arXiv 2307.06887 (PMLR
+            235:9292-9345).
+Provenance  paper
 """
 
 from __future__ import annotations

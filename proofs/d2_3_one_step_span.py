@@ -10,7 +10,9 @@ Check       exact ranks over Q (sympy): rank(W U_T) = rank(U) = rank([W U_T; U])
             moments a_t = eta_h W u_t / sqrt(2 pi) and E[sign(u.x) 1{w.x>0} x] = u/sqrt(2 pi).
 Range       d = 2..6 (2..8 with --full), every r <= d, T <= 2r.
 Falsifier   a W of deficient column rank (one column zero): rank(W U_T) < dim span{u_t}.
-Source      SPEC D.2; arXiv 2307.06887.
+Source      companions §D.2 (one step) (docs/companions.md); arXiv 2307.06887 (PMLR
+            235:9292-9345).
+Provenance  derived
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ Check       exact (sympy, roots of rational characteristic polynomials): known c
 Range       12 random pairs (40 with --full), d <= 5.
 Falsifier   the unnormalised matrix A^T B B^T A (no (A^T A)^{-1}, (B^T B)^{-1}) on a
             non-orthonormal basis gives values that are not the squared cosines.
-Source      SPEC D.2 (principal angles between learned and true subspaces); arXiv 2307.06887.
+Source      companions §D.2 (principal angles) (docs/companions.md); arXiv 2307.06887; Björck
+            and Golub, Math. Comp. 27 (1973).
+Provenance  paper
 """
 
 from __future__ import annotations

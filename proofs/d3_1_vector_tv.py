@@ -3,7 +3,8 @@
 Statement   For a continuous piecewise-linear f: R -> R^T with jumps J_k of f' at knots s_k,
             vector_tv = sum_k ||J_k||_2 <= separate_tv = sum_k ||J_k||_1, with equality iff every
             J_k has at most one nonzero entry (derived; the representation costs of joint and
-            separate weight-decay training, SPEC D.3). The SPEC example: 5 versus 3 + 4 = 7.
+            separate weight-decay training, companions §D.3). The companions §D.3 example: 5
+            versus 3 + 4 = 7.
 Check       exact, knot by knot in rationals: ||J||_2 <= ||J||_1 iff ||J||_2^2 <= ||J||_1^2 (both
             sides >= 0), equality iff all cross terms |J_i||J_j| vanish; totals compared exactly
             (sums of square roots: minimal polynomials for equality, python-flint balls for the
@@ -13,7 +14,8 @@ Check       exact, knot by knot in rationals: ||J||_2 <= ||J||_1 iff ||J||_2^2 <
 Range       60 random functions (300 with --full).
 Falsifier   a function with a shared kink (jump (3, 4)) declared "disjoint": the equality
             vector_tv == separate_tv is checked and fails (5 != 7).
-Source      SPEC D.3; arXiv 2112.15577.
+Source      companions §D.3 (representation cost) (docs/companions.md); arXiv 2112.15577.
+Provenance  derived
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ Check       exact: compile networks to knots and jumps (PiecewiseLinearVector, e
             minimal polynomials and python-flint ball enclosures (exact_sign).
 Range       40 random networks (200 with --full), width <= 6, T <= 3.
 Falsifier   rescaling a_k but not (w_k, b_k): the compiled function changes.
-Source      SPEC D.3; arXiv 2112.15577.
+Source      companions §D.3 (docs/companions.md); arXiv 2112.15577 (rescaling invariance and
+            weight decay).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""D3.3 -- the SPEC D.3 example: the joint optimum (3, 4) ReLU(x + 1) is certified and unique.
+"""D3.3 -- the companions §D.3 example: the joint optimum (3, 4) ReLU(x + 1) is certified, unique.
 
 Statement   Task A on x = (-3, -2, 1, 2), y = (0, 0, 6, 9); task B on x = (-2, -1, 0),
             y = (0, 0, 4). The minimum of integral ||f''||_2 over interpolants is 5, attained
@@ -15,10 +15,11 @@ Check       two routines. (i) certify_joint_interpolation: rational checks of in
             f = (3, 4) Max(x + 1, 0) evaluated at the data and its cost integral ||f''|| = 5, and
             Sum_t lambda_t . y_t = 5. A third check that never sees the dual: D3.6 re-derives
             the optimum 5 and its uniqueness by exact linear programming.
-Range       the SPEC example (exact, one instance).
+Range       the companions §D.3 example (exact, one instance).
 Falsifier   lambda_B scaled by 101/100 (moments still hold): ||eta(-1)||^2 = 1 + ... > 1 and
             both routines reject it; also one lambda_A entry perturbed (moments fail).
-Source      SPEC D.3; arXiv 2112.15577.
+Source      companions §D.3 (a certified example) (docs/companions.md); arXiv 2112.15577.
+Provenance  derived
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import sympy
 from exactmtl.companions.vector_tv import certify_joint_interpolation, spec_example
 from exactmtl.proofcheck import Claim, expect, expect_equal
 
-CLAIM = Claim("D3.3", "SPEC D.3 dual certificate: joint optimum unique, cost 5")
+CLAIM = Claim("D3.3", "companions §D.3 dual certificate: joint optimum unique, cost 5")
 
 S = sympy.Symbol("s", real=True)
 X = sympy.Symbol("x", real=True)
@@ -74,7 +75,7 @@ def _check(tasks, f, duals) -> dict:
     expect_equal(cert.unique, True, "uniqueness not certified")
     expect_equal([q for _, q in cert.eta_squared],
                  [0, Fraction(9, 25), 1, Fraction(9, 25), Fraction(9, 25), 0],
-                 "||eta||^2 at -3..2 differs from SPEC")
+                 "||eta||^2 at -3..2 differs from companions §D.3")
     ind = _independent(tasks, duals)
     expect_equal(ind["value"], 5, "independent dual value")
     expect_equal(ind["active"], [-1], "independent active set")

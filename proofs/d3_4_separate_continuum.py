@@ -2,9 +2,9 @@
 
 Statement   Alone, task A (x = (-3,-2,1,2), y = (0,0,6,9)) has minimal cost integral |f''| = 3,
             attained by f^g (slopes 0, g, (6-g)/2, 3 with knots -2, -1, 1) for every g in [0, 2]:
-            f_A(-1) = g anywhere in [0, 2] (SPEC D.3). Task B alone: minimum 4, unique. Paired with
-            f_B = 4 ReLU(x + 1), the joint cost of (f^g, f_B) is 3g/2 + sqrt(((6-3g)/2)^2 + 16),
-            = 5 at g = 0 and > 5 for g in (0, 2].
+            f_A(-1) = g anywhere in [0, 2] (companions §D.3). Task B alone: minimum 4, unique.
+            Paired with f_B = 4 ReLU(x + 1), the joint cost of (f^g, f_B) is 3g/2 +
+            sqrt(((6-3g)/2)^2 + 16), = 5 at g = 0 and > 5 for g in (0, 2].
 Check       symbolic in g (sympy, g in [0, 2]): f^g interpolates A for all g (polynomial
             identities), its jumps g, (6-3g)/2, g/2 are >= 0 on [0, 2], so its cost is their sum
             = 3 identically; the dual (1, -1, -1, 1) certifies 3 is the minimum (module check);
@@ -13,7 +13,8 @@ Check       symbolic in g (sympy, g in [0, 2]): f^g interpolates A for all g (po
             6g; exact instances g = k/8 (signs by exact_sign).
 Range       g symbolic on [0, 2]; g = k/8, k = 0..16 exactly.
 Falsifier   g = 5/2 (outside [0, 2]): a negative jump, cost 9/2 > 3 -- not optimal.
-Source      SPEC D.3; arXiv 2112.15577.
+Source      companions §D.3 (a certified example) (docs/companions.md); arXiv 2112.15577.
+Provenance  derived
 """
 
 from __future__ import annotations

@@ -3,14 +3,17 @@
 Statement   With a fixed random first layer (kinks with density g) and the penalty
             sum_t ||a_t||^2 on the output weights, the minimal cost of interpolating T tasks is
             min sum_t integral f_t''^2 / g = sum_t min integral f_t''^2 / g: joint == separate
-            (derived). On the SPEC example with g uniform on [-3, 2]: 5 (168/55 + 24) = 1488/11.
+            (derived). On the companions §D.3 example with g uniform on [-3, 2]: 5 (168/55 + 24)
+            = 1488/11.
 Check       exact kernel computation (rf_min_cost, rational linear algebra) of the joint and the
             per-task minima; independently, the natural cubic spline energy of each task from
             the classical moment equations solved in sympy, integrated exactly; random rational
             data sets (2-3 tasks, 2-5 points each).
-Range       the SPEC example and 6 random instances (30 with --full).
+Range       the companions §D.3 example and 6 random instances (30 with --full).
 Falsifier   a coupled output penalty (coupling [[1, 1/2], [1/2, 1]]): joint != separate.
-Source      SPEC D.3 (random-feature / GP contrast); arXiv 2112.15577.
+Source      companions §D.3 (random features and Gaussian-process limits) (docs/companions.md);
+            arXiv 2112.15577.
+Provenance  derived
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""D3.6 -- the SPEC D.3 optima, re-derived by exact linear programming (no dual certificate).
+"""D3.6 -- the companions §D.3 optima, re-derived by exact linear programming (no dual certificate).
 
-Statement   Over every interpolant of the SPEC D.3 data whose kinks lie on the grid
+Statement   Over every interpolant of the companions §D.3 data whose kinks lie on the grid
             (1/2) Z in (-3, 2): (i) the joint cost sum_k ||J_k||_2 is >= 5, and every interpolant
             of joint cost 5 has f(-1) = (0, 0) -- the certified joint optimum (3, 4) ReLU(x + 1)
             is the only one on the grid; (ii) task A alone: min sum_k |J_k| = 3, and the optimal
@@ -20,7 +20,8 @@ Range       kinks on the 1/2-grid by default (9 candidate knots), the 1/4-grid w
             arbitrary kinks; this check confirms its numbers by a different method.
 Falsifier   the claim "joint optimum = 3 + 4 = 7" (no gain from joint training) is rejected,
             and so is the claim that the joint optima form a continuum like task A's.
-Source      SPEC D.3; arXiv 2112.15577.
+Source      companions §D.3 (a certified example, D3.6) (docs/companions.md); arXiv 2112.15577.
+Provenance  derived
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from fractions import Fraction
 from exactmtl.companions.vector_tv import spec_example
 from exactmtl.proofcheck import Claim, expect_equal
 
-CLAIM = Claim("D3.6", "SPEC D.3 optima re-derived by exact LP on a knot grid")
+CLAIM = Claim("D3.6", "companions §D.3 optima re-derived by exact LP on a knot grid")
 
 R = Fraction
 # eight rational unit vectors: the polygon conv(U) lies inside the unit disc

@@ -15,7 +15,9 @@ Check       symbolic, exact: with c = t^4, sigma^2 - (1 + t^2)^2 and both overla
 Range       symbolic in (t, c), plus 25 rational pairs above and below the threshold.
 Falsifier   the threshold placed at theta = c^(1/2) (a common slip): the overlap at that theta is
             negative for c < 1, so the "above threshold" branch is not a squared overlap there.
-Source      SPEC D.4; Benaych-Georges and Nadakuditi (2012); arXiv 1910.13593.
+Source      companions §D.4 (spiked rectangular matrices) (docs/companions.md); arXiv
+            1910.13593; Benaych-Georges and Nadakuditi, J. Multivariate Anal. 111 (2012).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Statement   For unit v_a, v_b with <v_a, v_b> = q and A = s_a^2, B = s_b^2, the largest
             eigenvalue of S = A v_a v_a^T + B v_b v_b^T is lambda+ above; e.g. s_a = 2, s_b = 1,
-            q = 1/2 gives (5 + sqrt(13))/2 (SPEC D.4).
+            q = 1/2 gives (5 + sqrt(13))/2 (companions §D.4).
 Check       symbolic: lambda+ is a root of det(x I - [[A, q s_a s_b], [q s_a s_b, B]]) =
             x^2 - (A + B) x + A B (1 - q^2): substituting lambda+ and reducing modulo
             R^2 = (A - B)^2 + 4 A B q^2 (R the square root, a polynomial-ring computation) gives 0;
@@ -14,7 +14,8 @@ Check       symbolic: lambda+ is a root of det(x I - [[A, q s_a s_b], [q s_a s_b
 Range       symbolic in (s_a, s_b, q); 12 rational instances.
 Falsifier   the formula with 4 A B q instead of 4 A B q^2 is not a root of the characteristic
             polynomial at q = 1/2.
-Source      SPEC D.4; arXiv 1910.13593.
+Source      companions §D.4 (two-task top eigenvalue) (docs/companions.md); arXiv 1910.13593.
+Provenance  paper
 """
 
 from __future__ import annotations

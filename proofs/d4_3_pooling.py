@@ -3,7 +3,7 @@
 Statement   With A = s_a^2, B = s_b^2 and |q| <= 1: lambda+ >= max(A, B) with equality iff
             A B q^2 = 0 (orthogonal teachers gain nothing from joint training), and
             lambda+ <= A + B with equality iff q^2 = 1 or A B = 0 (full pooling for identical
-            directions) -- the D.4 instance of SPEC D.5.
+            directions) -- the D.4 instance of companions §D.5.
 Check       exact: with R = sqrt(D), D = (A - B)^2 + 4 A B q^2, lambda+ - max(A, B) =
             (R - |A - B|)/2 and R^2 - (A - B)^2 = 4 A B q^2 >= 0 (both roots >= 0, so the sign of
             R - |A - B| is that of 4 A B q^2); A + B - lambda+ = (A + B - R)/2 and
@@ -11,7 +11,8 @@ Check       exact: with R = sqrt(D), D = (A - B)^2 + 4 A B q^2, lambda+ - max(A,
             of rational (s_a, s_b, q) through compare_top_eigenvalue and exact_sign.
 Range       symbolic, plus s_a, s_b in {0, 1/2, 1, 2, 3}, q in {-1, -1/2, 0, 1/3, 3/5, 1}.
 Falsifier   the claim "lambda+ = max(A, B) at q = 1/2" (equality condition without q = 0) fails.
-Source      SPEC D.4, D.5; arXiv 1910.13593.
+Source      companions §D.4, §D.5 (docs/companions.md); arXiv 1910.13593.
+Provenance  derived
 """
 
 from __future__ import annotations

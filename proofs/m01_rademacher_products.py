@@ -10,7 +10,9 @@ Check       (1) the library's r_i (exactmtl.rademacher) evaluated at every x in 
 Range       q <= 10 (all 1024 subsets of {1..10}); q <= 14 with --full.
 Falsifier   r_3 with the value on one level-3 cell flipped: the digit identity and the product
             integrals are both rejected.
-Source      THEORY-main 2.2 and section 5 row 1 [L, N]; SPEC A.4.
+Source      arXiv 2606.16028 (framework); main construction §2.2 (docs/main_construction.md);
+            conventions §A.4 (docs/conventions.md); standard.
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ Check       the right-hand side is built as an exact Piecewise from exactmtl.rad
             "everywhere": no exceptional point), and evaluated at every x in D_{q+2}.
 Range       q <= 8 (q <= 12 with --full).
 Falsifier   the coefficient of r_2 doubled (2^-2 instead of 2^-3); the remainder term dropped.
-Source      THEORY-main 2.2 and section 5 row 2 [N].
+Source      arXiv 2606.16028, reference construction: main construction §2.2 (binary expansion)
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

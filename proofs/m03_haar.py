@@ -8,7 +8,9 @@ Check       exact Piecewise identities (exactmtl.equal, verdict "everywhere") fo
 Range       J = 4 (32 functions) by default; J = 6 with --full.
 Falsifier   psi_{2,1} with a wrong half (+1 on both halves of its cell): the Rademacher form and
             the Gram matrix are rejected.
-Source      THEORY-main 2.3 and section 5 row 3 [L, N]; SPEC A.5.
+Source      arXiv 2606.16028 (framework); main construction §2.3 (docs/main_construction.md);
+            conventions §A.5 (docs/conventions.md); standard.
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ Check       for all a, b < 2^M: the exact Piecewise product pal_a pal_b equals p
             Rademacher-product definition; the knots of pal_k lie on the level-m grid.
 Range       M = 5 (1024 pairs) by default; M = 6 with --full.
 Falsifier   pal_5 with one sign flipped (on the level-3 cell 2): the group law is rejected.
-Source      THEORY-main 2.4 and section 5 row 4 [L, N]; SPEC A.6.
+Source      arXiv 2606.16028 (framework); main construction §2.4 (docs/main_construction.md);
+            conventions §A.6 (docs/conventions.md); Paley (1932).
+Provenance  paper
 """
 
 from __future__ import annotations

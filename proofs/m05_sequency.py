@@ -8,7 +8,9 @@ Check       for every n < 2^M: exactmtl.walsh(n, "sequency") equals walsh(G(n)) 
 Range       M = 6 (n < 64) by default; M = 8 with --full.
 Falsifier   the "swapped" Gray code n XOR (n << 1) in place of G: the sign-change count is
             rejected.
-Source      THEORY-main 2.4 and section 5 row 5 [L, N]; SPEC A.6.
+Source      arXiv 2606.16028 (framework); main construction §2.4 (docs/main_construction.md);
+            conventions §A.6 (docs/conventions.md); Lackey and Meltzer (1971).
+Provenance  paper
 """
 
 from __future__ import annotations

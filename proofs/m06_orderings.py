@@ -11,7 +11,9 @@ Check       every i < 2^m: exactmtl.walsh(i, "hadamard", level=m) on each cell a
 Range       m <= 5 by default; m <= 8 with --full.
 Falsifier   a had->seq map with two entries transposed (golden vector and inverse pairing
             rejected).
-Source      THEORY-main 2.4 (table and golden vector) and section 5 row 6 [N]; SPEC A.6.
+Source      arXiv 2606.16028, reference construction: main construction §2.4 (conversions,
+            golden vector) (docs/main_construction.md); conventions §A.6 (docs/conventions.md).
+Provenance  reference
 """
 
 from __future__ import annotations

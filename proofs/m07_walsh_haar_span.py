@@ -9,7 +9,9 @@ Check       sample both families on the level-m cells (each function's knots are
 Range       m <= 6 by default; m <= 8 with --full.
 Falsifier   the Haar family with psi_{m-1,0} replaced by pal_{2^m} (a level-(m+1) function):
             the stacked rank exceeds 2^m.
-Source      THEORY-main 2.3 (span) and section 5 row 7 [N].
+Source      arXiv 2606.16028, reference construction: main construction §2.3 (span)
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

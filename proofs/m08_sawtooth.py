@@ -10,7 +10,9 @@ Check       exact Piecewise compositions (exactmtl.Piecewise.compose) compared b
 Range       a, b <= 5; k < 16, j <= 3; m <= 6 (all defaults); --full: a, b <= 7, m <= 8.
 Falsifier   the map x -> x / 2 in place of S_m (not measure preserving); S_a o S_b compared with
             S_{a+b+1}.
-Source      THEORY-main 2.5 and section 5 row 8 [N].
+Source      arXiv 2606.16028, reference construction: main construction §2.5
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ Check       exactmtl.triangle(m) against the m-fold composition of exactmtl.tent
             x in D_{m+3} and at x = 1; its slopes and number of maxima (teeth).
 Range       m <= 10 by default; m <= 14 with --full.
 Falsifier   the composition with m - 1 tents compared with triangle(m) (m off by one).
-Source      THEORY-main 2.5 and section 5 row 9 [N]; SPEC A.7.
+Source      arXiv 2606.16028, reference construction: main construction §2.5
+            (docs/main_construction.md); conventions §A.7 (docs/conventions.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -3,15 +3,17 @@
 Statement   R_1(x) = 2 ReLU(x) - 4 ReLU(x - 1/2) and R_m = R_1 o R_{m-1} (width 2, depth m, 2m
             hidden units, 5m nonzero weights and biases) equals the triangle wave Lambda^m on
             [0, 1].
-Check       the argument of THEORY 4.2 item 1, made exact: the compiled network is continuous
-            and piecewise linear with all breakpoints in 2^-m Z; so is triangle(m); the exact
-            forward pass of the network (Fraction arithmetic, no compiler) agrees with
+Check       the argument of main construction §4.2 item 1, made exact: the compiled network is
+            continuous and piecewise linear with all breakpoints in 2^-m Z; so is triangle(m);
+            the exact forward pass of the network (Fraction arithmetic, no compiler) agrees with
             Lambda^m(x) = 2 dist(2^(m-1) x, Z) at every x in 2^-m Z cap [0, 1]. Two continuous
             piecewise-linear functions with breakpoints in a grid that agree on the grid are
             equal. The compiled function is also compared with triangle(m) by equal().
 Range       m <= 10 by default, m <= 14 with --full.
 Falsifier   one weight off by 2^-20: the grid values differ.
-Source      THEORY-main 4.2 item 1, section 5 (M10); SPEC B.7; Telgarsky (2016).
+Source      arXiv 2606.16028 (triangle-wave reduction); main construction §4.2 item 1
+            (docs/main_construction.md); Telgarsky, arXiv 1602.04485.
+Provenance  paper
 """
 
 from __future__ import annotations

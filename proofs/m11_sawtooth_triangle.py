@@ -12,7 +12,9 @@ Check       exact Piecewise identities with exactmtl.equal: verdict "everywhere"
 Range       m <= 8 by default; m <= 12 with --full.
 Falsifier   the two exceptional sets swapped (4Z + 3 claimed for ">"); the triangle order off by
             one (Lambda^{o m} in place of Lambda^{o(m+1)}).
-Source      THEORY-main 2.5 and section 5 row 11 [N]; SPEC B.7 (last item), A10.
+Source      arXiv 2606.16028, reference construction: main construction §2.5 (identities, Gray
+            link) (docs/main_construction.md); conventions §A.3 (docs/conventions.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ Range       every sigma for n <= 3 (1 + 2 + 8 + 128 patterns); 20 random sigma f
             4 <= n <= 8 (seeded); --full: every sigma for n = 4 and n <= 10 random.
 Falsifier   the Haar series with coefficient 2^-j instead of 2^-(j+1); the bit string read in
             the wrong order (last character = node (0, 0)).
-Source      THEORY-main 2.6 and section 5 row 12 [R, N]; SPEC B.1.
+Source      arXiv 2606.16028, reference construction: main construction §2.6 (three forms of the
+            feature) (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -12,10 +12,12 @@ Check       the exact Piecewise h_sigma (digit-flip form) has knots on the level
             functions G (a Walsh function, a Sawtooth-Walsh head, a centred sawtooth and a step
             function on the level-(n+2) grid).
 Range       every sigma for n <= 3; 10 random sigma for 4 <= n <= 6 (seeded); --full: n <= 8.
-Falsifier   the A4 alternative of THEORY 2.9: the Haar series without the "+x" term (brought
-            into [0, 1) as 1/2 + (1/2) sum sigma 2^-(j+1) psi): not measure preserving, the Gram
-            matrix changes and the cell structure is rejected.
-Source      THEORY-main 2.6 (properties), 2.9 (A4) and section 5 row 13 [N]; SPEC B.1, B.3.
+Falsifier   the A4 alternative of main construction §2.9: the Haar series without the "+x" term
+            (brought into [0, 1) as 1/2 + (1/2) sum sigma 2^-(j+1) psi): not measure preserving,
+            the Gram matrix changes and the cell structure is rejected.
+Source      arXiv 2606.16028, reference construction: main construction §2.6 (properties), §2.9
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ Check       (1) injectivity: the level-n cell permutations of all sigma are dist
 Range       n <= 4 (count), n <= 3 (all pairs); --full: Piecewise compositions on 8x more pairs.
 Falsifier   a parametrisation that ignores the deepest level (not injective); compose_features
             with its arguments swapped (h_tau o h_sigma claimed for h_sigma o h_tau).
-Source      THEORY-main 2.6 (injective, group) and section 5 row 14 [N].
+Source      arXiv 2606.16028, reference construction: main construction §2.6 (injective, group)
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

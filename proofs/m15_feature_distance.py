@@ -1,8 +1,8 @@
 """M15 -- The sup distance of two features: tree recursion = cell formula; extreme values.
 
 Statement   ||h_sigma - h_sigma'||_inf = max_c |tau_sigma(c) - tau_sigma'(c)| (an integer
-            multiple of 2^-n), and it equals the tree recursion of THEORY 2.6 (delta = sigma XOR
-            sigma'; t(u, b) = +-2^-(l+1) at differing nodes, + iff b = 1 XOR sigma_u;
+            multiple of 2^-n), and it equals the tree recursion of main construction §2.6 (delta
+            = sigma XOR sigma'; t(u, b) = +-2^-(l+1) at differing nodes, + iff b = 1 XOR sigma_u;
             d = max(Mx(root), -Mn(root))). The minimum distance between distinct features is
             2^-n, the maximum 1 - 2^-n. Truncating sigma to the levels < n moves h by at most
             2^-n (infinite-depth remark).
@@ -18,7 +18,9 @@ Falsifier   the recursion with a sign convention that ignores sigma_u (+ iff b =
             gets the +; that is why the former depth-2 falsifier could not be rejected. (The
             globally flipped convention, + iff b = sigma_u, gives the same distance at every
             depth by symmetry, so it cannot serve either.)
-Source      THEORY-main 2.6 (sup distance, infinite depth) and section 5 row 15 [N].
+Source      arXiv 2606.16028, reference construction: main construction §2.6 (sup distance,
+            infinite depth) (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ Range       n <= 3 full curves, n = 4 all sigma; n = 5, 6 sampled (16 groups, 20
             --full samples 8x more.
 Falsifier   the closed form off by one (2^j instead of 2^j - 1); a cover radius one unit too
             small; a packing that does not copy the level-(j-1) bit down.
-Source      THEORY-main 3.4 (Theorem H, proof sketch), SPEC B.1.
+Source      arXiv 2606.16028, reference construction: main construction §3.4 (Theorem H)
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ Statement   For k, l < 2^m, <g_{m,k}, g_{m,l}> = delta_kl / 3 and <g_{m,k}, 1> =
             value is <g_{a,k}, g_{b,l}> = delta_kl 2^-|a-b| / 3: heads with the same index k
             at two frequencies are never orthogonal, e.g. <g_{0,0}, g_{1,0}> =
             <2 S_0 - 1, 2 S_1 - 1> = 1/6 and <g_{1,0}, g_{2,0}> = <2 S_1 - 1, 2 S_2 - 1> = 1/6
-            (two different pairs, equal by self-similarity, both as THEORY 2.7 states), while
-            heads with distinct k are orthogonal even across frequencies (<g_{1,0}, g_{2,1}> = 0).
-            (Proof: 2 S_m - 1 = -sum_{i>=1} 2^-i r_{i+m} a.e., and pal_{k xor l} only involves
-            r_1..r_max(a,b).)
+            (two different pairs, equal by self-similarity, both as main construction §2.7
+            states), while heads with distinct k are orthogonal even across frequencies
+            (<g_{1,0}, g_{2,1}> = 0). (Proof: 2 S_m - 1 = -sum_{i>=1} 2^-i r_{i+m} a.e., and
+            pal_{k xor l} only involves r_1..r_max(a,b).)
 Check       (1) the exact Piecewise Gram matrix (exactmtl.gram) of all 2^(M+1) - 1 heads
             g_{m,k}, m <= M, k < 2^m, and their means; (2) an independent integer computation
             on the level-M cells (each head affine per cell: integer left values and right limits
@@ -18,8 +18,9 @@ Check       (1) the exact Piecewise Gram matrix (exactmtl.gram) of all 2^(M+1) -
 Range       (1) M <= 4 (31 heads); (2) M <= 7 (255 heads); --full: (2) M <= 9.
 Falsifier   a head with the sawtooth uncentred (pal_k 2 S_m): Gram != I/3 and mean != 0; a
             "family" that mixes m (g_{1,0}, g_{2,0}): off-diagonal 1/6.
-Source      THEORY-main 2.7 (orthogonality, only one frequency at a time), 2.9 (A3), section 5
-            row 17 [N]; SPEC B.2.
+Source      arXiv 2606.16028, reference construction: main construction §2.7 (heads;
+            orthogonality across frequencies, corrected), §2.9 (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ Check       exactmtl.equal on the exact Piecewise functions (canonical knots and
 Range       every k < 2^m for m <= 5 (63 identities); --full: m <= 8 (511 identities).
 Falsifier   k + 2^m replaced by k (the Walsh factor without r_{m+1}); the triangle wave of
             order m instead of m + 1.
-Source      THEORY-main 2.7 (triangle-wave form), 2.5 (sawtooth-triangle-Rademacher
-            identities), section 5 row 18 [N]; SPEC B.2.
+Source      arXiv 2606.16028, reference construction: main construction §2.7 (triangle-wave
+            form), §2.5 (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -17,9 +17,11 @@ Range       (1) every sigma, every m <= n, K = {0..2^m - 1} for n <= 2, and for 
             per (n, m) for n = 4, 5 and 2 per (n, m) for n = 6, with K = a random set of at
             most 4 indices containing 2^m - 1; --full: all sigma of n = 3 in (1), n = 4 with
             m = 4 in (2), 6 random sigma per (n, m) to n = 8.
-Falsifier   the A4 feature of THEORY 2.9 (the Haar series without "+x", brought into [0, 1)):
-            not measure preserving, so Gram(g o f) != I/3.
-Source      THEORY-main 2.8 (orthogonality identity), 2.9 (A4), section 5 row 19 [N]; SPEC B.3.
+Falsifier   the A4 feature of main construction §2.9 (the Haar series without "+x", brought into
+            [0, 1)): not measure preserving, so Gram(g o f) != I/3.
+Source      arXiv 2606.16028, reference construction: main construction §2.8 (orthogonality),
+            §2.9 (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -25,7 +25,9 @@ Range       (1), (2) every sigma, m <= n, every k < 2^m for n <= 3 (n = 3, m = 3
             for n <= 6.
 Falsifier   a wrong sign pattern that takes omega from the wrong levels (the level-i node
             instead of the level-(i-1) node on the path): rejected by (1) and by (3).
-Source      THEORY-main 2.8 (cellwise structure), section 5 row 20 [N]; SPEC B.5.
+Source      arXiv 2606.16028, reference construction: main construction §2.8 (cellwise
+            structure) (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

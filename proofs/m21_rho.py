@@ -21,7 +21,9 @@ Range       every nonempty K subset of {0..2^m - 1}, m <= 3 (all 255 sets for m 
             check (696 sets, 32768 low patterns each).
 Falsifier   a wrong rho that counts popcount(v) over the basis instead of the pivot weight
             2^(i-1); rho taken as the rank of K (number of pivots).
-Source      THEORY-main 2.8 (information in the signs), section 5 row 21 [N]; SPEC B.5.
+Source      arXiv 2606.16028, reference construction: main construction §2.8 (information in the
+            signs) (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

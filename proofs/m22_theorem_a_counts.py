@@ -14,14 +14,15 @@ Check       distinct rows of the exact integer cell-code tables of every sigma
             right limits of exactmtl.coding.output_table over all pairs of distinct members, and
             the max over cells of the left-endpoint differences of a minimising pair.
 Range       counts: every nonempty K for n <= 3 (all m <= n); n = 4 (32768 sigma) every single
-            k for every m <= 4 (m = 4 included, which THEORY 3.5 had not run), every K for
-            m <= 2, every K with |K| <= 2 and K = {0..2^m - 1} for m = 3, 4; pure Walsh heads
+            k for every m <= 4 (m = 4 included, which main construction §3.5 had not run), every
+            K for m <= 2, every K with |K| <= 2 and K = {0..2^m - 1} for m = 3, 4; pure Walsh heads
             every K for n <= 3, every single k and pair for n = 4. delta_min: every m <= n <= 3,
             every single k and K = {0..min(3, 2^m - 1)}. --full: n = 4 every K with |K| <= 3.
 Falsifier   the count exponent off by one ((2^n - 2^m) + rho + 1), and delta_min = 2^(m-n)
             (off by one in the exponent).
-Source      THEORY-main 3.5 (Theorem A: counts, minimum distance), 2.9 (A1), section 5 row 22
-            [N]; SPEC B.5, B.6.
+Source      arXiv 2606.16028, reference construction: main construction §3.5 (Theorem A: counts,
+            minimum distance), §2.9 (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 Statement   For a finite set A of bounded functions (scalar or vector, norm max_t sup_x), A fits
             in one closed eps-ball iff all pairwise sup distances are <= 2 eps, the midpoint
             (max_A f + min_A f) / 2 being a centre. Hence N_ext(eps, C) is the clique-cover
-            number of the graph "d <= 2 eps"; for every class of THEORY 3.3 (n <= 3: every H_n,
-            every single-head class and the joint class K = {0..min(3, 2^m - 1)}, m <= n) and
-            every threshold, a packing (pairwise d > 2 eps) and a cover of the same size exist.
+            number of the graph "d <= 2 eps"; for every class of main construction §3.3 (n <= 3:
+            every H_n, every single-head class and the joint class K = {0..min(3, 2^m - 1)}, m
+            <= n) and every threshold, a packing (pairwise d > 2 eps) and a cover of the same
+            size exist.
 Check       (1) 150 seeded random sets of random step and piecewise-linear functions (scalar and
             2-output), eps at, just below and just above half the diameter: the exact radius of
             the midpoint centre is diam / 2, so it is within eps iff diam <= 2 eps.
@@ -19,7 +20,9 @@ Check       (1) 150 seeded random sets of random step and piecewise-linear funct
 Range       n <= 3 (all thresholds); 150 random sets (--full: 1000).
 Falsifier   a cover with two groups merged (a too-far pair), a packing with a close pair, and a
             centre shifted off the midpoint, all rejected.
-Source      THEORY-main 3.1 (Helly/box property), 3.3; SPEC B.4.
+Source      arXiv 2606.16028 (framework); main construction §3.1 (Helly/box property), §3.3
+            (docs/main_construction.md); Kolmogorov and Tikhomirov (1959).
+Provenance  paper
 """
 
 from __future__ import annotations

@@ -2,16 +2,18 @@
 
 Statement   For every multi-output class C with marginals pi_t C and every eps >= 0,
             max_t L(eps, pi_t C) <= L(eps, C) <= sum_t L(eps, pi_t C) <= T L(eps, C).
-Check       (1) Every instance of the table THEORY 3.7 for n <= 3 (and every single-head and
-            K = {0..min(3, 2^m - 1)} joint class, all m <= n) at every threshold of the joint
-            and marginal curves (all certified by enumeration). (2) n = 4 rows of 3.7 below
-            delta_min / 2. (3) 120 seeded random classes of random step functions with T = 2
-            or 3 outputs, at every threshold of their joint class.
+Check       (1) Every instance of the table main construction §3.7 for n <= 3 (and every
+            single-head and K = {0..min(3, 2^m - 1)} joint class, all m <= n) at every threshold
+            of the joint and marginal curves (all certified by enumeration). (2) n = 4 rows of
+            3.7 below delta_min / 2. (3) 120 seeded random classes of random step functions with
+            T = 2 or 3 outputs, at every threshold of their joint class.
 Range       n <= 4 as listed; 120 random classes (--full: 800).
 Falsifier   the numbers of a row with L_joint replaced by something larger than L_sep (and by
             something below a marginal), and a "joint" value computed on a class with one output
             dropped, all rejected.
-Source      THEORY-main 3.2 (generic sandwich); SPEC B.4.
+Source      arXiv 2606.16028, reference construction: main construction §3.2 (separate versus
+            joint coding) (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ Statement   For the classes C_{n,m,K} of Sawtooth-Walsh task outputs: below delt
             gap = (T-1)(2^n - 2^m) + sum_t rho({k_t}) - rho(K) >= (T-1)(2^n - 2^m); at every
             eps, 2^m(2^j - 1) <= L <= 2^m(2^j - 1) + rho (Theorem B, eps in
             [2^-j - 2^(m-n), 2^(1-j) - 2^(m-n))), and L = 0 for eps >= 1; the golden table and
-            the full n = 3 curves of THEORY 3.7; pure Walsh heads 1..2^n - 1:
-            L_sep = (4^n - 1)/3, L_joint = 2^n - 1 (SPEC B.6); L_sep / L_joint -> T (Cor. C).
+            the full n = 3 curves of main construction §3.7; pure Walsh heads 1..2^n - 1:
+            L_sep = (4^n - 1)/3, L_joint = 2^n - 1 (main construction §2.9); L_sep / L_joint ->
+            T (Cor. C).
 Check       (1) Table 3.7, n = 1..4, by enumeration of every sigma (n = 4: 32768 sign patterns,
             certified separated through the cellwise structure) and by the closed forms.
             (2) The n = 3 curves of 3.7, certified at every threshold. (3) Every K with
@@ -20,7 +21,9 @@ Range       n <= 3 exhaustive (all K, |K| <= 4), n = 4 the five rows of 3.7; --f
             K with |K| <= 4 for n = 4, m <= 2 below delta_min / 2.
 Falsifier   Theorem A off by one, the gap with T instead of T - 1, a golden entry changed,
             Theorem B's lower bound raised by one: each rejected against the enumeration.
-Source      THEORY-main 3.5 (Theorems A, B, Corollary C), 3.7 (golden tables); SPEC B.5, B.6.
+Source      arXiv 2606.16028, reference construction: main construction §3.5 (Theorems A, B,
+            Corollary C), §3.7 (golden values), §2.9 (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from exactmtl.proofcheck import Claim, cases, expect, expect_equal, progress
 
 CLAIM = Claim("M25", "separation: Theorem A gap, Theorem B bounds, golden tables")
 
-#: THEORY-main 3.7: (n, m, K, per-task L, L_sep, L_joint), eps below delta_min / 2
+#: main construction §3.7: (n, m, K, per-task L, L_sep, L_joint), eps below delta_min / 2
 GOLDEN_37 = [
     (1, 0, [0], [1], 1, 1),
     (1, 1, [0, 1], [0, 1], 1, 1),
@@ -63,7 +66,7 @@ GOLDEN_37 = [
     (4, 2, [0, 1, 2, 3], [12, 13, 14, 14], 53, 15),
 ]
 
-#: THEORY-main 3.7, full n = 3 curves (joint class of K; a single index is its own class)
+#: main construction §3.7, full n = 3 curves (joint class of K; a single index is its own class)
 GOLDEN_CURVES = [
     (0, [0], "[0,1/8): 7; [1/8,3/8): 3; [3/8,7/8): 1; >=7/8: 0"),
     (1, [0], "[0,1/4): 6; [1/4,3/4): 2; >=3/4: 0"),

@@ -13,7 +13,9 @@ Check       200 random deep H-nets (seeded; depth 1-5, widths 1-6, dyadic weight
 Range       200 random networks; 600 with --full.
 Falsifier   an H+id network (the sawtooth with a linear skip), and the bound N_1 instead of
             N_1 + 1 on r_3 (7 units, 8 pieces).
-Source      THEORY-main 4.1 (pieces lemma), section 5 (M26); SPEC B.7.
+Source      arXiv 2606.16028 (network side); main construction §4.1 (pieces lemma)
+            (docs/main_construction.md); standard.
+Provenance  paper
 """
 
 from __future__ import annotations

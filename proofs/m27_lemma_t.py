@@ -8,12 +8,14 @@ Statement   For m >= 0 and eps > 0, the least first-layer width of a Heaviside n
             bias 2^(m-q-1), and ||Lambda^m - St_{m,q}||_inf = 2^(m-q-1) exactly; since
             U*(m, 2^(m-q-1)) = 2^q - 2^m it is optimal.
 Check       U* from the exact greedy segmentation (pieces - 1; the pieces lemma turns pieces
-            into units) equals the closed form, m <= 4, for THEORY's eps list and 24 more;
-            staircase_network(m, q) compiled exactly equals midpoint_staircase(triangle(m), q),
-            has 2^q - 2^m units and exact sup error 2^(m-q-1).
+            into units) equals the closed form, m <= 4, for the eps list of main construction
+            §4.3 and 24 more; staircase_network(m, q) compiled exactly equals
+            midpoint_staircase(triangle(m), q), has 2^q - 2^m units and exact sup error 2^(m-q-1).
 Range       m <= 4, q <= m + 3 by default; m <= 6, q <= m + 5 with --full.
 Falsifier   a grid staircase with one output weight off by 2^-20.
-Source      THEORY-main 4.2 item 2, 4.3 (Lemma T), section 5 (M27); SPEC B.7.
+Source      arXiv 2606.16028, reference construction: main construction §4.2 item 2, §4.3 (Lemma
+            T) (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

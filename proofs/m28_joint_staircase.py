@@ -1,7 +1,7 @@
 """M28 -- the explicit joint Heaviside network computes Q_p F exactly, error 2^(m-p).
 
 Statement   For p >= max(n, m), p > m, every sigma and distinct k_1..k_T < 2^m, the
-            3-hidden-layer Heaviside network of THEORY 4.4 (widths 2^p - 1,
+            3-hidden-layer Heaviside network of main construction §4.4 (widths 2^p - 1,
             (p - m) + sum_t popcount(k_t), (p - m) + T (p - m + 1)) computes, for every task,
             the level-p midpoint staircase Q_p F_t of F_t = g_{m,k_t} o h_sigma exactly on
             [0, 1), and ||F_t - Q_p F_t||_inf = 2^(m-p). Only the second hidden layer's weights
@@ -15,7 +15,9 @@ Check       the joint network is compiled exactly; each output is compared by eq
 Range       n <= 3, all m <= n, p in {q, q + 1, q + 2} (q = max(n, m), p > m), 3 random sigma
             per n, K = {0, 1, 2} cap [0, 2^m); 6 sigma per n and p up to q + 3 with --full.
 Falsifier   one sigma-dependent weight of the second hidden layer flipped.
-Source      THEORY-main 4.4, section 5 (M28); SPEC B.7.
+Source      arXiv 2606.16028, reference construction: main construction §4.4
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ CLAIM = Claim("M28", "joint H-net computes Q_p F exactly, error 2^(m-p); joint v
 
 
 def feature_haar(mask: int, n: int) -> Piecewise:
-    """h_sigma = x + sum_{j<n} sum_k sigma_{j,k} 2^-(j+1) psi_{j,k} (THEORY 2.6, form 2)."""
+    """h_sigma = x + sum_{j<n} sum_k sigma_{j,k} 2^-(j+1) psi_{j,k} (main construction §2.6)."""
     h = Piecewise.identity()
     for j in range(n):
         for k in range(1 << j):

@@ -11,7 +11,9 @@ Check       deep_sawtooth_network(m) compiled exactly and compared with sawtooth
             walsh(n, "sequency"); n units; n + 1 pieces; output weights +-2, bias 1.
 Range       m <= 10 and n < 64 by default; m <= 16 and n < 256 with --full.
 Falsifier   one Heaviside threshold of the deep sawtooth moved by 2^-20.
-Source      THEORY-main 4.1, 4.2 item 3, section 5 (M29).
+Source      arXiv 2606.16028, reference construction: main construction §4.1, §4.2 item 3
+            (docs/main_construction.md).
+Provenance  reference
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """M30 -- golden n = 4 code-length curves L(eps) of the construction, every eps, certified.
 
-Statement   For n = 4 and the head families of THEORY 3.7 (m = ceil(log2 T), K low / high /
+Statement   For n = 4 and the head families of §3.7 (m = ceil(log2 T), K low / high /
             full) extended to m <= 4, the marginal classes pi_t C and the joint class C have the
             code lengths L(eps) = ceil(log2 N_ext(eps)) of the tables JOINT and TASK below, for
             every eps >= 0 (each entry "start:value" holds up to the next start). In particular
@@ -28,7 +28,9 @@ Range       default: m = 1, K = {0, 1} and m = 2, K = {0, 1, 2, 3} (joint and ev
 Falsifier   a cover with one member moved to another cluster; a packing with two members
             within 2 eps; a golden entry changed; a cellwise count with one sign bit too many;
             each rejected.
-Source      arXiv 2606.16028, main construction §3.7 (docs/main_construction.md)
+Source      arXiv 2606.16028, reference construction: main construction §3.3 (exact
+            enumeration), §3.5 (Theorems A, B), §3.7 (golden values)
+            (docs/main_construction.md).
 Provenance  reference
 """
 

@@ -1,4 +1,4 @@
-"""Companion results, one module each (SPEC Part D); import them as ``exactmtl.companions.<name>``.
+"""Companion results, one module each (docs/companions.md): ``exactmtl.companions.<name>``.
 
 - ``pacbayes``: certified kl, kl-inverse, Occam/PAC-Bayes and multi-task description-length
   bounds (D.1, arXiv 2501.19067); enclosures from :mod:`exactmtl.certified`.

@@ -1,4 +1,4 @@
-"""Amortised intrinsic dimension of shared low-rank parametrisations (SPEC D.1, arXiv 2501.19067).
+"""Amortised intrinsic dimension of shared low-rank parametrisations (§D.1, arXiv 2501.19067).
 
 Task i has parameters theta_i = theta_0 + P Q alpha_i: P (D x l) random and fixed, Q (l x k)
 shared, alpha_i in R^k per task. Counting raw parameters, n tasks cost l k + n k, i.e.

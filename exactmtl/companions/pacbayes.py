@@ -1,4 +1,4 @@
-"""Certified PAC-Bayes, compression and multi-task bounds (SPEC D.1, arXiv 2501.19067).
+"""Certified PAC-Bayes, compression and multi-task bounds (companions §D.1, arXiv 2501.19067).
 
 Every bound here returns a rigorous enclosure (:class:`exactmtl.certified.Enclosure`, exact
 dyadic endpoints): ``value.lo <= true bound <= value.hi``, so "the bound is below 1/2" is a
@@ -470,7 +470,7 @@ def occam_bound(r_hat: Any, bits: Any, N: Any, delta: Any, *, tol: Any = DEFAULT
     """Occam/compression bound: r <= kl^-1(r_hat, (l ln 2 + ln(2 sqrt(N)/delta)) / N).
 
     For a hypothesis with an ``bits``-bit prefix-free description (prior 2^-l), empirical risk
-    ``r_hat`` on ``N`` samples, confidence 1 - ``delta`` (SPEC D.1).
+    ``r_hat`` on ``N`` samples, confidence 1 - ``delta`` (companions §D.1).
 
     >>> b = occam_bound(0, bits=0, N=100, delta=Fraction(1, 2))
     >>> b.value.certainly_below(Fraction(4, 100)), b.value.certainly_above(Fraction(3, 100))
@@ -671,7 +671,7 @@ def amortised_bits(shared_bits: Any, task_bits: Sequence[Any]) -> Fraction:
 
 def multitask_occam_bound(r_hat: Any, shared_bits: Any, task_bits: Sequence[Any], m: Any,
                           delta: Any, *, tol: Any = DEFAULT_TOL) -> Bound:
-    """Multi-task Occam bound on the average risk of n tasks, m samples each (SPEC D.1).
+    """Multi-task Occam bound on the average risk of n tasks, m samples each (companions §D.1).
 
     kl(r_hat || r) <= (l_tot ln 2 + ln(2 sqrt(n m)/delta)) / (n m), l_tot = l(Q) + sum_i
     l(alpha_i): the shared part is paid once, l(Q)/n per task. ``r_hat`` is the average
@@ -726,7 +726,7 @@ def joint_vs_separate(shared_bits: Any = 8000, task_bits: Sequence[Any] = (100,)
     n = len(bits)
     joint, separate = shared + sum(bits), n * shared + sum(bits)
     return [JointSeparateReport(
-        "arXiv 2501.19067 (SPEC D.1)",
+        "arXiv 2501.19067 (companions §D.1)",
         f"{n} tasks, l(Q) = {shared}, sum l(alpha_i) = {sum(bits)}",
         "description length (bits)", joint, separate,
         "l(Q) = 0 (nothing shared) or n = 1",

@@ -1,4 +1,4 @@
-"""Multi-task representation learning in two-layer ReLU networks (SPEC D.2, arXiv 2307.06887).
+"""Multi-task representation learning in two-layer ReLU networks (§D.2, arXiv 2307.06887).
 
 Setting (PMLR 235:9292-9345): inputs x ~ N(0, I_d); task t labels y_t = sign(u_t . x); a two-layer
 ReLU network with shared first layer W (m x d, rows w_j) and one head a_t per task; a loss that is
@@ -616,7 +616,7 @@ def joint_vs_separate(U: Any = None) -> tuple[JointSeparateReport, ...]:
     joint = update_span(W, Um).rank
     separate = sum(update_span(W, Um[t, :]).rank for t in range(Um.rows))
     return (JointSeparateReport(
-        "arXiv 2307.06887 (SPEC D.2)", f"one population step, T={Um.rows} tasks in R^{Um.cols}",
+        "arXiv 2307.06887 (§D.2)", f"one population step, T={Um.rows} tasks in R^{Um.cols}",
         "rank of the first-layer update (directions stored)", joint, separate,
         "the task directions u_t are linearly independent",
         notes="derived one-step analysis; exact ranks over Q"),)

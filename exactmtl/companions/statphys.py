@@ -1,6 +1,6 @@
-"""Statistical physics of multi-task classifiers (SPEC D.4, arXiv 1910.13593).
+"""Statistical physics of multi-task classifiers (companions §D.4, arXiv 1910.13593).
 
-Teacher-student setting (as described in SPEC D.4, after the authors' public code): two linear
+Teacher-student setting (companions §D.4, after the authors' public code): two linear
 teachers on x ~ N(0, I_d) whose K-dimensional input subspaces overlap by ``rho`` (teacher b's
 rows are rho * (teacher a's rows) + sqrt(1 - rho^2) * (orthogonal rows)), strengths ``s_a``,
 ``s_b``; labels are the argmax of noisy logits s M x + noise * xi. The student has a shared linear
@@ -259,7 +259,7 @@ def joint_vs_separate(s_a: Any = 2, s_b: Any = 1, q: Any = Fraction(1, 2)
     """
     a, b, qq = _two_task_args(s_a, s_b, q)
     return (JointSeparateReport(
-        "arXiv 1910.13593 (SPEC D.4)", f"two teachers, s_a={a}, s_b={b}, overlap q={qq}",
+        "arXiv 1910.13593 (companions §D.4)", f"two teachers, s_a={a}, s_b={b}, overlap q={qq}",
         "top signal eigenvalue (higher is better)", two_task_top_eigenvalue(a, b, qq),
         max(a * a, b * b),
         "q s_a s_b = 0 (orthogonal teachers)", prefer="higher",

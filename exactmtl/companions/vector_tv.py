@@ -1,4 +1,4 @@
-"""Vector total variation and 1-D multi-task interpolation (SPEC D.3, arXiv 2112.15577).
+"""Vector total variation and 1-D multi-task interpolation (companions §D.3, arXiv 2112.15577).
 
 For a wide two-layer ReLU network on a 1-D input with weight decay on both layers (biases and an
 affine skip part unregularised), the representation cost of a T-output function f is (derived)
@@ -11,7 +11,7 @@ both are sums over the knots s_k of a norm of the jump J_k = f'(s_k+) - f'(s_k-)
 equality iff no two tasks bend at the same point. For the minimal interpolation costs this gives
 min joint <= sum_t min separate_t, with equality iff some joint optimum has disjoint kinks (then
 every stack of separate optima is jointly optimal). Separate optima with disjoint kinks are not
-enough: in the SPEC example (f_A^2, f_B) has disjoint kinks and cost 7, the joint minimum is 5.
+enough: in the §D.3 example (f_A^2, f_B) has disjoint kinks and cost 7, the joint minimum is 5.
 In the random-feature (kernel/GP) limit the cost is sum_t integral f_t''^2 / g, separable across
 tasks: joint == separate (derived).
 
@@ -24,7 +24,7 @@ whose dual is: maximise sum_t <lambda_t, y_t> over lambda_t with sum_i lambda_ti
 sum_i lambda_ti x_ti = 0 and ||eta(s)||_2 <= 1 for all s, eta_t(s) = sum_i lambda_ti (x_ti - s)_+.
 ``eta`` is piecewise linear, so ||eta||^2 is a convex quadratic on each piece and its maximum is
 attained at a data point: the feasibility check is a finite exact computation. The proof
-files check the SPEC example twice more, independently of this function: D3.3 with sympy
+files check the §D.3 example twice more, independently of this function: D3.3 with sympy
 calculus on the dual, D3.6 by an exact simplex on the primal (no dual in sight).
 
 The numeric path (numpy, seeded) is :func:`simulate_training`.
@@ -695,11 +695,11 @@ def _reconstruct(ts: list[Task], lam: list[Vec], active: tuple[Fraction, ...]
     return f, (True if unique else None)
 
 
-# --------------------------------------------------------------------------- SPEC example
+# --------------------------------------------------------------------------- §D.3 example
 
 
 def spec_example() -> tuple[list[Task], PiecewiseLinearVector, list[Vec]]:
-    """The SPEC D.3 example: (tasks, joint optimum, dual certificate).
+    """The companions §D.3 example: (tasks, joint optimum, dual certificate).
 
     Task A on x = (-3, -2, 1, 2), y = (0, 0, 6, 9); task B on x = (-2, -1, 0), y = (0, 0, 4).
     Joint optimum f = (3, 4) ReLU(x + 1), cost 5; duals lambda_A = (3/5)(1, -1, -1, 1),
@@ -808,7 +808,7 @@ def rf_min_cost(tasks: Sequence[Any], interval: tuple[Any, Any],
 
 def joint_vs_separate() -> tuple[JointSeparateReport, ...]:
     """The D.3 rows of the joint-vs-separate report: ReLU weight decay (joint 5 < 3 + 4) and the
-    random-feature limit (joint == separate), both on the SPEC D.3 example.
+    random-feature limit (joint == separate), both on the companions §D.3 example.
 
     >>> [(str(r.joint), str(r.separate)) for r in joint_vs_separate()]
     [('5', '7'), ('1488/11', '1488/11')]
@@ -822,12 +822,12 @@ def joint_vs_separate() -> tuple[JointSeparateReport, ...]:
     rf_sep = sum((rf_min_cost([t], (-3, 2)) for t in tasks), Fraction(0))
     return (
         JointSeparateReport(
-            "arXiv 2112.15577 (SPEC D.3)", "1-D interpolation, tasks A+B, ReLU + weight decay",
+            "arXiv 2112.15577 (§D.3)", "1-D interpolation, tasks A+B, ReLU + weight decay",
             "min integral ||f''|| (derived)", cert.dual_value, sep,
             "some joint optimum has disjoint kinks (no two tasks bend at one x)",
             notes="joint optimum unique (dual certificate); separate A has a continuum of optima"),
         JointSeparateReport(
-            "arXiv 2112.15577 (SPEC D.3)", "same data, random-feature/GP limit, g uniform on "
+            "arXiv 2112.15577 (§D.3)", "same data, random-feature/GP limit, g uniform on "
             "[-3, 2]", "min sum_t integral f_t''^2 / g (derived)", rf_joint, rf_sep,
             "always (the cost is separable across tasks)"),
     )
@@ -846,7 +846,7 @@ def simulate_training(tasks: Sequence[Any] | None = None, *, width: int = 40,
     """Train a two-layer ReLU network with weight decay by full-batch Adam (numpy, float).
 
     The numeric path, not a proof. Trains one network with one output per task (joint) and one
-    network per task (separate), on the SPEC example by default, with an unregularised affine
+    network per task (separate), on the §D.3 example by default, with an unregularised affine
     skip part and biases. Returns a dict with, for ``"joint"`` and ``"separate"``, the value at
     x = -1 of each task's trained function, the rescaling-invariant cost sum ||a_k|| |w_k|, the
     data misfit, and a callable ``predict`` (x array -> (len(x), T) array).
