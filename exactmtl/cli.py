@@ -351,7 +351,7 @@ def _parse_eps(text: str | None):
 
 
 def _cmd_rate_readings(args: argparse.Namespace) -> int:
-    """``bounds --tasks T [--eps E]`` and ``bounds --beta B [--jmax J]``: main construction §3.6 (docs/main_construction.md)."""
+    """``bounds --tasks T [--eps E]`` and ``bounds --beta B [--jmax J]``: the §3.6 readings."""
     from fractions import Fraction
 
     from exactmtl.errors import InvalidArgumentType

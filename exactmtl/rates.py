@@ -1,4 +1,4 @@
-"""Readings of the rate gap (THEORY-main 3.6): the ratio, scaling in T, the exponent gap, depth.
+"""Readings of the rate gap (§3.6): the ratio, scaling in T, the exponent gap, depth.
 
 The reference construction (arXiv 2606.16028, main construction §3.5-3.6) at infinite depth,
 ``T`` tasks with Sawtooth-Walsh heads at frequency ``m = ceil(log2 T)`` and ``K = {0..T-1}``.
@@ -20,7 +20,7 @@ the four readings of "a sharp gap between optimal rates", with exact values only
 :func:`rate_readings` puts the four side by side for one ``(T, eps)`` (:func:`readings_table`
 and ``exactmtl bounds --tasks T``; :func:`exponent_table` and ``exactmtl bounds --beta B`` for
 reading 3). On the network side, :func:`output_staircase_units` is Lemma T for the
-discontinuous task outputs (THEORY-main 4.3).
+discontinuous task outputs (main construction §4.3).
 
 >>> from fractions import Fraction
 >>> s = task_scaling(3, Fraction(1, 8))
@@ -200,7 +200,7 @@ def rate_exponents(beta: Any) -> tuple[Fraction, Fraction]:
 
 
 def output_staircase_units(n: Any, m: Any, eps: Any) -> tuple[int, int]:
-    """Lemma T on a task output ``F = g_{m,k} o h_sigma`` (THEORY-main 4.3): the least
+    """Lemma T on a task output ``F = g_{m,k} o h_sigma`` (main construction §4.3): the least
     first-layer width of a Heaviside network of any depth within ``eps`` of ``F`` lies in
     ``[2^q ceil(2^(m-q)/eps) - 2^q, 2^q ceil(2^(m-q)/eps) - 1]``, ``q = max(n, m)``.
 
@@ -228,7 +228,7 @@ class TaskScaling:
 
     ``joint`` and ``separate`` are Theorem B's ``(lower, upper)`` at ``n = oo`` (both 0 for
     ``eps >= 1``); ``joint_bound = 4T/eps``, ``sharp_joint_bound = 2^(m+1)/eps`` and
-    ``separate_bound = T^2 (1/eps - 1)`` are the closed forms of THEORY-main 3.6 (2)."""
+    ``separate_bound = T^2 (1/eps - 1)`` are the closed forms of main construction §3.6 (2)."""
 
     T: int
     m: int
@@ -346,7 +346,7 @@ def exponent_gap(beta: Any, j: Any) -> ExponentGapRow:
 
 @dataclass(frozen=True)
 class RateReadings:
-    """The four readings of THEORY-main 3.6 side by side for one ``(T, eps)``.
+    """The four readings of main construction §3.6 side by side for one ``(T, eps)``.
 
     ``ratio_lower`` is Corollary C's ``L_sep_lower / L_joint_upper`` (reading 1, ``-> T``);
     ``scaling`` is :class:`TaskScaling` (reading 2); ``beta`` is ``log2 T / log2(1/eps)`` when
@@ -413,7 +413,7 @@ def _render(header: list[str], rows: list[list[str]]) -> str:
 
 
 def readings_table(tasks: Any, epss: Any) -> str:
-    r"""The four readings of THEORY-main 3.6 for every ``(T, eps)`` as a text table.
+    r"""The four readings of main construction §3.6 for every ``(T, eps)`` as a text table.
 
     Columns: (1) the ratio bound ``L_sep_lower / L_joint_upper`` (-> T); (2) Theorem B's
     ``L_joint`` and ``L_sep`` at infinite depth next to ``4T/eps`` and ``T^2(1/eps - 1)``;

@@ -15,7 +15,8 @@ Check       For 12 rational inputs, occam_bound's enclosure [lo, hi] contains th
 Range       the inputs above (a few seconds).
 Falsifier   c computed with ln(sqrt(N)/delta) (the factor 2 dropped): the independent value falls
             outside the certified enclosure (rejected).
-Source      arXiv 2501.19067, Occam/compression bound and its multi-task form (SPEC D.1)
+Source      companions §D.1 (docs/companions.md); arXiv 2501.19067, Occam/compression bound
+            and its multi-task form
 Provenance  paper
 """
 

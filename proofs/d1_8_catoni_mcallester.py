@@ -12,7 +12,8 @@ Check       For 10 rational inputs (and C in {1/2, 1, 2}), the enclosures contai
 Range       the inputs above (under a second).
 Falsifier   McAllester with 1/N instead of 1/(2N) under the root: outside the enclosure
             (rejected).
-Source      arXiv 2501.19067, PAC-Bayes forms used for the amortised bounds (SPEC D.1);
+Source      companions §D.1 (docs/companions.md); arXiv 2501.19067, PAC-Bayes forms used for
+            the amortised bounds;
             McAllester (1999), Catoni (2007), Maurer (2004)
 Provenance  reference
 """

@@ -1,8 +1,8 @@
 """D1.9 -- amortised intrinsic dimension: AID = l k / n + k and the exact image dimension for all k.
 
-Statement   (SPEC D.1) AID = l k / n + k counts raw parameters per task. (derived) The image of
+Statement   (§D.1) AID = l k / n + k counts raw parameters per task. (derived) The image of
             (Q, alpha) -> (P Q alpha_i)_i (P of full column rank l) has dimension
-            r (l + n - r) with r = min(k, l, n): the SPEC formula k (l + n - k) holds when
+            r (l + n - r) with r = min(k, l, n): the §D.1 formula k (l + n - k) holds when
             k <= min(l, n) (its stated condition) and otherwise only at k = max(l, n), where it
             is l n by symmetry; it is wrong for every other k > min(l, n) (l = 5, n = 1, k = 2:
             formula 8, rank 5). Per task, r (l + n - r)/n < AID = k (l + n)/n for every k >= 1
@@ -10,12 +10,12 @@ Statement   (SPEC D.1) AID = l k / n + k counts raw parameters per task. (derive
 Check       For every l, n <= 4 and k <= 6 (k up to beyond min(l, n)): the exact integer Jacobian
             rank (Bareiss) at seeded integer points never exceeds image_dimension and reaches it
             at one of 4 seeds; image_dimension == manifold_dimension when k <= min(l, n); the
-            SPEC formula equals the rank iff k <= min(l, n) or k = max(l, n); AID is
+            companion-notes formula equals the rank iff k <= min(l, n) or k = max(l, n); AID is
             l k / n + k and image_dimension / n < AID.
 Range       l, n <= 5, k <= 7 by default; l, n <= 6, k <= 8 with --full.
-Falsifier   the SPEC formula k (l + n - k) applied beyond k <= min(l, n) (rejected at
+Falsifier   the companion-notes formula k (l + n - k) applied beyond k <= min(l, n) (rejected at
             l = 3, n = 1, k = 2).
-Source      arXiv 2501.19067, amortised intrinsic dimension (SPEC D.1)
+Source      arXiv 2501.19067, amortised intrinsic dimension companions §D.1 (docs/companions.md)
 Provenance  derived
 """
 
@@ -71,7 +71,7 @@ def check_rank_all_k(full: bool = False) -> dict:
                 _check(l, n, k, image_dimension)
                 spec_ok = k * (l + n - k) == image_dimension(l, n, k)
                 expect_equal(spec_ok, k <= min(l, n) or k == max(l, n),
-                             "SPEC formula valid iff k <= min(l, n) or k = max(l, n)",
+                             "companion-notes formula valid iff k <= min(l, n) or k = max(l, n)",
                              l=l, n=n, k=k)
                 expect(Fraction(image_dimension(l, n, k), n) < amortised_dimension(l, k, n),
                        "identifiable per-task dimension not below AID", l=l, n=n, k=k)

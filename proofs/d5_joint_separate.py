@@ -1,24 +1,25 @@
 """D5 -- one thread: each joint-versus-separate report is right about when joint == separate.
 
-Statement   (SPEC D.5) "Orthogonal tasks gain nothing from joint training, shared structure
+Statement   (§D.5) "Orthogonal tasks gain nothing from joint training, shared structure
             gains": for every module's joint_vs_separate report, joint is never worse than
             separate (lower for costs, higher for the D.4 signal), and joint == separate exactly
             under the stated condition: main construction (eps < delta_min/2) iff T = 1 or
             (m = n and the nonzero k_t have distinct bit lengths); D.1 iff l(Q) = 0 or n = 1;
             D.2 iff the task directions are linearly independent; D.3 weight decay iff some
-            joint optimum has disjoint kinks (not on the SPEC example: 5 < 7), random features
+            joint optimum has disjoint kinks (not on the D.3 example: 5 < 7), random features
             always; D.4 iff q s_a s_b = 0.
 Check       Over grids of inputs, the report's exact `equal` (decided by exact arithmetic or
             minimal polynomials) against the condition evaluated independently: the main
             construction by exhaustive enumeration (coding.bits_reports, route "brute") for
             n <= 3, every K with |K| <= 3 (both head families at m = n) at eps = 0; D.1 for
             l(Q) in {0, 7, 100} and 1..4 tasks; D.2 for 30 seeded integer U (T <= 3, R^3)
-            with the rank from intrinsic_dim.exact_rank; D.3 the SPEC example; D.4 for
+            with the rank from intrinsic_dim.exact_rank; D.3 the D.3 example; D.4 for
             s_a, s_b in {0, 1, 2}, q in {0, 1/2, 1}; collect_reports finds all five modules.
 Range       the grids above (about a second).
 Falsifier   the D.1 condition stated as "n = 1" only (rejected at l(Q) = 0, n = 3).
-Source      arXiv 2606.16028 §3.5 and the companions arXiv 2501.19067, 2307.06887,
-            2112.15577, 1910.13593: the joint-versus-separate thread (SPEC D.5)
+Source      companions §D.5 (docs/companions.md), the joint-versus-separate thread of arXiv
+            2606.16028 and of the companions arXiv 2501.19067, 2307.06887, 2112.15577,
+            1910.13593
 Provenance  reference
 """
 
@@ -93,7 +94,7 @@ def check_companions() -> dict:
         count += 1
     weight_decay, random_features = vector_tv.joint_vs_separate()
     expect_equal((weight_decay.joint, weight_decay.separate, weight_decay.equal),
-                 (Fraction(5), Fraction(7), False), "D.3 weight decay on the SPEC example")
+                 (Fraction(5), Fraction(7), False), "D.3 weight decay on the D.3 example")
     expect(random_features.equal is True, "D.3 random features: joint == separate")
     for sa, sb in itertools.product((0, 1, 2), repeat=2):
         for q in (Fraction(0), Fraction(1, 2), Fraction(1)):

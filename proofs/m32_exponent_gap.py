@@ -4,7 +4,7 @@ Statement   For rational beta > 0, T(eps) = ceil(eps^-beta) tasks at m = ceil(lo
             K = {0..T-1}, infinite depth, along eps = 2^-j (j >= 1):
             (1/2) eps^-(1+beta) <= L_joint <= 2 eps^-(1+beta) and
             (1/2) eps^-(1+2beta) <= L_sep <= 4 eps^-(1+2beta), so the optimal exponents are
-            gamma*_joint = 1/(1+beta) > gamma*_sep = 1/(1+2beta) (THEORY-main 3.6 (3); the
+            gamma*_joint = 1/(1+beta) > gamma*_sep = 1/(1+2beta) (main construction §3.6 (3); the
             proof gives the same constants at every eps in (0, 1)).
 Check       For each beta, j = 1..40: T(eps) exactly (least N with N^q >= 2^(j p)), checked by
             N^q >= 2^(jp) > (N-1)^q; Theorem B's bounds at n = oo; the four inequalities with

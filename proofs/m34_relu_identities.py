@@ -8,7 +8,7 @@ Statement   (i) For a step function a(y) = a_0 + sum_c da_c H(y - t_c) (H(0) = 1
             fails on a set of positive measure outside that domain: b = 1 on v < -1 (witness
             (-2, -1)), b = 0 on v > 1 (witness (1, 2)), and for b = 1/2 it holds only at
             v = -1 and v = 1.
-Check       exact Piecewise identities with the SPEC A.3 verdicts (equal): (i) on [-2, 2] for
+Check       exact Piecewise identities with the §A.3 verdicts (equal): (i) on [-2, 2] for
             40 seeded step functions with dyadic thresholds and jumps; (ii) as functions of v on
             [-1, 1] (everywhere) and [-2, 2] (differs, with the witness intervals above), for
             b = 1/2 on [-1, 1] (differs, equal at exactly the two ends), and composed: for a
@@ -17,7 +17,7 @@ Check       exact Piecewise identities with the SPEC A.3 verdicts (equal): (i) o
 Range       the seeded instances above (fixed, < 1 s).
 Falsifier   the right-hand side of (i) built with sympy's H(0) = 1/2 while a is right-continuous:
             equal only except at the thresholds (rejected).
-Source      arXiv 2606.16028, main construction §4.1 (ReLU nets; docs/main_construction.md)
+Source      arXiv 2606.16028, main construction §4.1 (ReLU nets) (docs/main_construction.md)
 Provenance  derived
 """
 

@@ -78,8 +78,8 @@ def image_dimension(l: Any, n: Any, k: Any) -> int:
 
     The image of (Q, alpha) -> Q [alpha_1 .. alpha_n] is the set of l x n matrices of rank at
     most k, a variety of dimension r (l + n - r) with r = min(k, l, n). For k <= min(l, n) this
-    is :func:`manifold_dimension`'s k (l + n - k); beyond, the SPEC formula overcounts (it is not
-    even monotone in k) and the true value is l n.
+    is :func:`manifold_dimension`'s k (l + n - k); beyond, the companion-notes formula
+    overcounts (it is not even monotone in k) and the true value is l n.
 
     >>> image_dimension(5, 1, 2), manifold_dimension(5, 1, 1), image_dimension(4, 3, 9)
     (5, 5, 12)
