@@ -6,17 +6,17 @@ allocating, naming the limit and how to raise it. The defaults cover every docum
 with ``with exactmtl.limits(pieces=2**26): ...`` (also usable as a decorator), or for the whole
 session with :func:`set_limits`.
 
-=========== ================================================================== ===========
-limit       what it bounds                                                       default
-=========== ================================================================== ===========
-pieces      pieces, knots or grid points (exact Fractions) one call may build  2**21
-entries     entries of an integer or float array one call may build           2**26
-level       a dyadic level / depth / index whose cost grows like its bit size   2**16
-bits        working precision (bits) of a certified numeric evaluation           2**16
-members     members of a finite class of functions                               2**16
-exponent    size (bits) of an exact input number, or of one built from an exponent  2**16
-ops         estimated elementary steps of a superlinear exact computation       2**30
-=========== ================================================================== ===========
+=========== ====================================================================== =======
+limit       what it bounds                                                         default
+=========== ====================================================================== =======
+pieces      pieces, knots or grid points (exact Fractions) one call may build      2**21
+entries     entries of an integer or float array one call may build                2**26
+level       a dyadic level / depth / index whose cost grows like its bit size      2**16
+bits        working precision (bits) of a certified numeric evaluation             2**16
+members     members of a finite class of functions                                 2**16
+exponent    size (bits) of an exact input number, or of one built from an exponent 2**16
+ops         estimated elementary steps of a superlinear exact computation          2**30
+=========== ====================================================================== =======
 
 >>> import exactmtl
 >>> exactmtl.current_limits().pieces
