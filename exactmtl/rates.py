@@ -424,11 +424,10 @@ def readings_table(tasks: Any, epss: Any) -> str:
     >>> " | ".join(re.split(r"\s{2,}", readings_table([2], [Fraction(1, 4)]).splitlines()[2]))
     '2 | 1/4 | 12/7 | [6, 7] | 32 | [12, 13] | 12 | 1/2 | 2/3 > 1/2 | 3 | 13 | 7'
     """
-    if isinstance(tasks, (int, str)) or isinstance(epss, (int, str, Fraction)):
-        from exactmtl.errors import InvalidArgumentType
+    from exactmtl._validate import as_list
 
-        raise InvalidArgumentType("tasks and epss must be sequences, e.g. [2, 4], "
-                                  "[Fraction(1, 16)]")
+    tasks = as_list(tasks, "tasks", min_len=1, what="task counts, e.g. [2, 4]")
+    epss = as_list(epss, "epss", min_len=1, what="exact eps values, e.g. [Fraction(1, 16)]")
     header = ["T", "eps", "(1) ratio >=", "(2) L_joint", "< 4T/eps", "(2) L_sep",
               ">= T^2(1/eps-1)", "(3) beta", "gamma* joint > sep", "(4) n", "L_sep",
               "L_joint"]
