@@ -217,6 +217,23 @@ def _over(what: str, value: int, limit: str) -> ResourceLimitError:
         limit=f"certificate_limits.{limit}", needed=value, allowed=bound)
 
 
+def _check_certificate_digits(enclosure: Enclosure) -> None:
+    """Refuse an enclosure whose endpoints :func:`verify_certificate` would refuse to read.
+
+    certify and verify_certificate agree on what is a valid certificate: an endpoint with more
+    than ``certificate_limits().digits`` decimal digits (e.g. the enclosure of
+    ``exp(-98305)``, about 10^-42694) is a ``ResourceLimitError`` here, not a certificate that
+    cannot be re-checked.
+    """
+    limit = _limits().digits
+    for name, v in (("lo", enclosure.lo), ("hi", enclosure.hi)):
+        for part in (v.numerator, v.denominator):
+            bits = abs(part).bit_length()
+            if bits * 30103 // 100000 + 1 > limit:  # decimal digits of part, from its bits
+                raise _over(f"digits of the enclosure's {name}", bits * 30103 // 100000 + 1,
+                            "digits")
+
+
 def _prec_limit() -> int:
     """The package-wide precision budget ``bits`` of :func:`exactmtl.limits`."""
     from exactmtl.budgets import current_limits
@@ -1077,6 +1094,7 @@ def certify(lhs: Any, relation: str | None = None, rhs: Any = None, *,
         cmp = _compare(expr, shape, t, prec, max_prec)
     except UndecidedError:  # no finite ball at any precision tried: undecided, no enclosure
         return Certificate(expr, relation, t, "undecided", None, max_prec, _METHOD_BALL)
+    _check_certificate_digits(cmp.enclosure)
     return Certificate(expr, relation, t, _status(relation, cmp.verdict, cmp.enclosure, t),
                        cmp.enclosure, cmp.prec, cmp.method)
 

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from exactmtl._intcore import _raw_fraction_factory
 from exactmtl._validate import as_bool, as_exact, as_exact_int, check_budget, check_level, shown
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _domain, _peval
@@ -1061,28 +1062,6 @@ def _compile(net: Network, a: Fraction, b: Fraction, closed: bool) -> CompiledNe
 
 
 # --------------------------------------------------------------------------- Fractions, fast
-
-def _raw_fraction_factory() -> Any:
-    """``(n, d) -> Fraction`` for coprime ints with d > 0, skipping the gcd (checked once)."""
-    new = object.__new__
-
-    def raw(n: int, d: int) -> Fraction:
-        f = new(Fraction)
-        f._numerator = n  # type: ignore[attr-defined]
-        f._denominator = d  # type: ignore[attr-defined]
-        return f
-
-    try:
-        probe = raw(-3, 4)
-        if (probe == Fraction(-3, 4) and hash(probe) == hash(Fraction(-3, 4))
-                and probe + 1 == Fraction(1, 4) and str(probe) == "-3/4"):
-            return raw
-    except (AttributeError, TypeError):  # pragma: no cover - other Python implementations
-        pass
-    from exactmtl.piecewise import _coprime  # pragma: no cover
-
-    return _coprime  # pragma: no cover
-
 
 _frac = _raw_fraction_factory()
 _RAW = _frac.__name__ == "raw"
