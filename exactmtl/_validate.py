@@ -280,7 +280,7 @@ def as_bool(value: Any, name: str) -> bool:
 
     >>> as_bool(True, "closed")
     True
-    >>> as_bool(float("nan"), "closed")
+    >>> as_bool(float("nan"), "closed")  # float ok: refused
     Traceback (most recent call last):
     ...
     exactmtl.errors.InvalidArgumentType: closed=nan has type float; expected True or False
@@ -447,7 +447,7 @@ def as_float(value: Any, name: str) -> float:
 
     >>> as_float(1, "rho")
     1.0
-    >>> as_float(float("nan"), "rho")
+    >>> as_float(float("nan"), "rho")  # float ok: numeric path
     Traceback (most recent call last):
     ...
     exactmtl.errors.InvalidArgument: rho=nan is not finite; expected a finite real number

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from exactmtl._intcore import _raw_fraction_factory
+from exactmtl._intcore import fractions as _intcore_fractions
 from exactmtl._validate import as_bool, as_exact, as_exact_int, check_budget, check_level, shown
 from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _bulk, _domain, _peval
@@ -1069,25 +1070,7 @@ _NUM = operator.attrgetter("_numerator" if _RAW else "numerator")
 _DEN = operator.attrgetter("_denominator" if _RAW else "denominator")
 
 
-def _fractions(num: np.ndarray, den: int) -> list[Fraction]:
-    """Exact Fractions num[i] / den (den > 0), sharing one object per distinct value."""
-    if num.size == 0:
-        return []
-    if num.dtype != object and den < _LIMIT:
-        srt = np.sort(num)
-        distinct = 1 + int(np.count_nonzero(srt[1:] != srt[:-1]))
-        if 4 * distinct <= len(num):
-            uniq = srt[np.concatenate([[True], srt[1:] != srt[:-1]])]
-            g = np.gcd(uniq, den)
-            vals = list(map(_frac, (uniq // g).tolist(), (den // g).tolist()))
-            return [vals[i] for i in np.searchsorted(uniq, num).tolist()]
-        g = np.gcd(num, den)
-        return list(map(_frac, (num // g).tolist(), (den // g).tolist()))
-    out = []
-    for n in num.tolist():
-        g = math.gcd(int(n), den)
-        out.append(_frac(int(n) // g, den // g))
-    return out
+_fractions = _intcore_fractions  # exact num[i] / den, one shared object per distinct value
 
 
 def _outputs(st: _State, closed: bool) -> tuple[list[Piecewise], int]:

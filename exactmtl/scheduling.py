@@ -211,7 +211,7 @@ def plan_units(proofs: Sequence[ProofModule], full: bool = False) -> list[Unit]:
                 continue
             weigh = getattr(func, "__exactmtl_weight__", None)
             for case in cases:
-                weight = float(weigh(case)) if weigh is not None else 1.0
+                weight = float(weigh(case)) if weigh is not None else 1.0  # float ok: scheduling
                 add(f"{proof.id}/{func.__name__}[{_jsonable(case)}]", "case", func.__name__,
                     case, weight)
         add(f"{proof.id}/falsifiers", "falsifiers")
@@ -420,7 +420,7 @@ class _Progress:
         self.done = 0
         self.report = report
         self.start = time.monotonic()
-        self.weight_total = float(sum(weights))
+        self.weight_total = float(sum(weights))  # float ok: progress estimate
         self.weight_done = 0.0
 
     def finished(self, weight: float) -> None:
