@@ -292,8 +292,11 @@ def test_coercion_errors_name_the_argument():
         inner(walsh(1), "x")
 
 
+@pytest.mark.slow
 def test_reading_long_exports_scales_near_linearly():
-    """Rows are combined by halving: 4x the pieces costs about 4-5x, not 16x (a row sweep)."""
+    """Rows are combined by halving: 4x the pieces costs about 4-5x, not 16x (a row sweep).
+
+    A CPU-time ratio, so it runs only with --full (a shared machine makes it flaky)."""
     import time
 
     def cost(k):
@@ -304,7 +307,7 @@ def test_reading_long_exports_scales_near_linearly():
         assert all(f == triangle(k) for f in out)
         return spent
 
-    small, large = min(cost(6) for _ in range(2)), cost(8)
+    small, large = min(cost(6) for _ in range(3)), min(cost(8) for _ in range(2))
     assert large < 9 * small, (small, large)
 
 
