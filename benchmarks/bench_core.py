@@ -135,8 +135,9 @@ def _float_telgarsky(k: int) -> np.ndarray:
 
 
 def _telgarsky_steps(k: int) -> bool:
-    compiled = telgarsky_network(k).compile()
-    return bool(equal(compiled.outputs[0], triangle(k)))
+    with exactmtl.limits(pieces=max(exactmtl.current_limits().pieces, 1 << (k + 1))):
+        compiled = telgarsky_network(k).compile()
+        return bool(equal(compiled.outputs[0], triangle(k)))
 
 
 def part3(k: int) -> None:
@@ -176,8 +177,9 @@ def _child(code: str) -> tuple[float, float, int]:
 def deep(ks: list[int]) -> None:
     print("\n## deep Telgarsky networks (child process: CPU time, peak RSS)")
     for k in ks:
-        code = ("from exactmtl import telgarsky_network, triangle, equal\n"
-                f"assert equal(telgarsky_network({k}).compile().outputs[0], triangle({k}))\n")
+        code = ("from exactmtl import telgarsky_network, triangle, equal, limits\n"
+                f"with limits(pieces=1 << {k + 1}):\n"
+                f"    assert equal(telgarsky_network({k}).compile().outputs[0], triangle({k}))\n")
         used, rss, rc = _child(code)
         print(f"k={k}: {'ok' if rc == 0 else 'FAILED rc=' + str(rc)}, CPU {_fmt(used)}, "
               f"peak RSS {rss:.2f} GiB")

@@ -1,8 +1,10 @@
 """Resource budgets: every large allocation or long computation is checked against a limit first.
 
 A call that would exceed a budget raises :class:`exactmtl.errors.ResourceLimitError` *before*
-allocating, naming the limit and how to raise it. The defaults cover every documented workload
-(proofs and benchmarks with ``--full`` need at most 2**20 pieces); raise a limit for one block
+allocating, naming the limit and how to raise it. The defaults cover the default proof run and
+the documented examples; a computation that is large on purpose raises the limit it needs for
+its own block (claim A8 with ``--full`` builds 2**22 pieces, the deep benchmarks 2**26), so the
+defaults still stop an accidental blow-up. Raise a limit for one block
 with ``with exactmtl.limits(pieces=2**26): ...`` (also usable as a decorator), or for the whole
 session with :func:`set_limits`.
 
