@@ -33,6 +33,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -41,7 +42,7 @@ from typing import Any
 import sympy
 
 from exactmtl._validate import as_exact, check_level, shown
-from exactmtl.construction import _check_family, rho
+from exactmtl.construction import _check_family, _rho_ints, rho
 from exactmtl.errors import InvalidArgument
 
 __all__ = [
@@ -294,10 +295,15 @@ def theorem_a(n: int, m: int | None, ks: Sequence[Any],
     >>> theorem_a(3, None, [5, 6, 7], heads="walsh").task_lengths
     (4, 4, 4)
     """
-    n, m, raw, heads = _check_family(n, m, ks, heads)
+    return _theorem_a(*_check_family(n, m, ks, heads))
+
+
+@functools.lru_cache(maxsize=1024)
+def _theorem_a(n: int, m: int, raw: tuple[int, ...], heads: str) -> TheoremA:
+    """:func:`theorem_a` of a validated family (cached: an immutable result)."""
     free = (1 << n) - (1 << m) if heads == "sawtooth-walsh" else 0
-    rk = tuple(rho([k]) for k in raw)
-    rK = rho(raw)
+    rk = tuple(_rho_ints((k,)) for k in raw)
+    rK = _rho_ints(raw)
     lengths = tuple(free + r for r in rk)
     if heads == "walsh" or m == n:
         dmin = Fraction(2)
@@ -390,13 +396,18 @@ def theorem_b(n: int | None, m: int, ks: Sequence[Any], eps: Any) -> TheoremB:
     if n is None and e == 0:
         raise InvalidArgument("eps=0 at infinite depth: the class is infinite (L = oo); "
                               "expected eps > 0")
-    j = theorem_b_index(e, n, m)
+    return _theorem_b(n, m, raw, e)
+
+
+def _theorem_b(n: int | None, m: int, raw: tuple[int, ...], e: Fraction) -> TheoremB:
+    """:func:`theorem_b` of a validated family and ``eps``."""
+    j = _least_j(e) if n is None else _least_j(e + _pow2(m - n))  # theorem_b_index
     shift = Fraction(0) if n is None else _pow2(m - n)
     lo_eps = _pow2(-j) - shift
     hi_eps = None if j == 0 else _pow2(1 - j) - shift
     base = (1 << m) * ((1 << j) - 1)
-    tasks = tuple((base, base + rho([k])) for k in raw)
-    return TheoremB(n, m, raw, e, j, (lo_eps, hi_eps), tasks, (base, base + rho(raw)))
+    tasks = tuple((base, base + _rho_ints((k,))) for k in raw)
+    return TheoremB(n, m, raw, e, j, (lo_eps, hi_eps), tasks, (base, base + _rho_ints(raw)))
 
 
 # --------------------------------------------------------------------------- best known bounds
@@ -441,11 +452,11 @@ def code_length_bounds(n: int, m: int | None, ks: Sequence[Any], eps: Any,
     if e >= 1:
         return LengthBounds(n, m, raw, heads, e, ((0, 0),) * T, (0, 0),
                             "eps >= 1 (every output lies in [-1, 1])")
-    a = theorem_a(n, m, raw, heads)
+    a = _theorem_a(n, m, raw, heads)
     if e < a.eps_bound:
         return LengthBounds(n, m, raw, heads, e, tuple((v, v) for v in a.task_lengths),
                             (a.L_joint, a.L_joint), "Theorem A (eps < delta_min/2)")
-    b = theorem_b(n, m, raw, e)
+    b = _theorem_b(n, m, raw, e)
     return LengthBounds(n, m, raw, heads, e, b.tasks, b.joint, f"Theorem B (j={b.j})")
 
 

@@ -53,6 +53,7 @@ from exactmtl._validate import (
     shown,
 )
 from exactmtl.bases import haar, rademacher, sawtooth, walsh
+from exactmtl.budgets import current_limits
 from exactmtl.errors import InvalidArgument, InvalidArgumentType
 from exactmtl.piecewise import Piecewise, _grid_knots
 
@@ -593,8 +594,32 @@ def _check_distinct(ks: Sequence[int]) -> None:
             "(a repeated head is the same task)")
 
 
+def _family_of_ints(n: Any, m: Any, ks: Any, heads: Any
+                    ) -> tuple[int, int, tuple[int, ...], str] | None:
+    """:func:`_check_family` for plain ints that pass every check (the coding checks validate
+    the same small families very often); None sends anything else through the full checks,
+    which raise the errors."""
+    if (type(n) is not int or (m is not None and type(m) is not int) or type(heads) is not str
+            or heads not in HEADS or type(ks) not in (list, tuple) or not ks):
+        return None
+    raw = tuple(ks)
+    if not all(type(k) is int for k in raw):
+        return None
+    if m is None:
+        m = n if heads == "walsh" else max(raw).bit_length()
+    if not 0 <= m <= n or n > current_limits().level:
+        return None
+    top = 1 << m
+    if not all(0 <= k < top for k in raw) or len(set(raw)) != len(raw):
+        return None
+    return n, m, raw, heads
+
+
 def _check_family(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tuple[int, ...], str]:
     """Validate (n, m, ks, heads); ``ks`` may also be ``(m, k)`` pairs (then ``m`` is None)."""
+    fast = _family_of_ints(n, m, ks, heads)
+    if fast is not None:
+        return fast
     heads = _check_heads(heads)
     n = check_level(n, "n")
     if ks is None:
@@ -846,7 +871,27 @@ def rho(ks: Iterable[Any]) -> int:
     >>> rho([0]), rho([1]), rho([2]), rho([3]), rho([0, 1, 2, 3])
     (0, 1, 2, 2, 3)
     """
+    ints = tuple(ks) if isinstance(ks, (list, tuple)) else None
+    if ints is not None and all(type(k) is int and k >= 0 for k in ints):
+        limits = current_limits()  # plain ints within the budgets: nothing to refuse
+        if len(ints) <= limits.pieces and all(k.bit_length() <= limits.level for k in ints):
+            return _rho_ints(ints)
     return sum(1 << (top - 1) for top in rho_basis(ks))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rho_ints(ks: tuple[int, ...]) -> int:
+    """:func:`rho` of validated non-negative ints (cached: the coding checks ask again and
+    again for the same few sets)."""
+    basis: dict[int, int] = {}
+    for v in ks:
+        while v:
+            top = v.bit_length()
+            if top not in basis:
+                basis[top] = v
+                break
+            v ^= basis[top]
+    return sum(1 << (top - 1) for top in basis)
 
 
 # --------------------------------------------------------------------------- report

@@ -72,13 +72,13 @@ def class_rows(n: int, m: int | None, ks: Any, task: int | None,
     if n > MAX_BRUTE_DEPTH:
         raise InvalidArgument(f"n={n} has 2**{(1 << n) - 1} sign patterns; the certified "
                               f"classes need n <= {MAX_BRUTE_DEPTH}")
-    tab = output_table(n, m, ks, heads)
-    vals = tab.values
     if task is not None:
         if not isinstance(task, int) or isinstance(task, bool) or not 0 <= task < len(ks):
             raise InvalidArgument(f"task={shown(task)} is not a task index; expected None (joint) "
                                   f"or an int in [0, {len(ks) - 1}]")
-        vals = vals[:, task:task + 1]
+        ks = (ks[task],)  # an output depends on its own k only: tabulate that task alone
+    tab = output_table(n, m, ks, heads)
+    vals = tab.values
     if vals.shape[-1] == 1:  # Walsh heads: constant per cell; left value = right limit
         vals = np.repeat(vals, 2, axis=-1)
     return np.ascontiguousarray(vals.reshape(vals.shape[0], -1)), tab.scale

@@ -166,8 +166,13 @@ def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
                               f"is enumerated); got n={n}")
     tasks, joint = _closed_reports(n, m, ks, e, heads, conv)
     if route == "brute" or (route == "auto" and n <= MAX_BRUTE_DEPTH):
-        tab = output_table(n, m, ks, heads)
-        where = f"enumeration of all {tab.values.shape[0]} sign patterns"
+        where = f"enumeration of all {1 << ((1 << n) - 1)} sign patterns"
+        table: list[OutputTable] = []
+
+        def tab_() -> OutputTable:  # built only when the generic search needs it
+            if not table:
+                table.append(output_table(n, m, ks, heads))
+            return table[0]
 
         def attempt(cls_: Callable[[], FiniteClass], task: int | None,
                     old: BitsReport) -> BitsReport:
@@ -189,11 +194,11 @@ def _reports(n: Any, m: Any, ks: Any, eps: Any, heads: Any, convention: str,
                               f"{where}: {c.members} members, {c.method}", old.closed,
                               certificate=c)
 
-        tasks = [attempt(lambda t=t: tab.marginal(t), t, rep) for t, rep in enumerate(tasks)]
+        tasks = [attempt(lambda t=t: tab_().marginal(t), t, rep) for t, rep in enumerate(tasks)]
         joint = (BitsReport("joint", n, m, ks, heads, e, conv, tasks[0].value, tasks[0].lower,
                             tasks[0].upper, tasks[0].route, tasks[0].source, tasks[0].closed,
                             certificate=tasks[0].certificate)
-                 if len(ks) == 1 else attempt(tab.joint, None, joint))
+                 if len(ks) == 1 else attempt(lambda: tab_().joint(), None, joint))
     routes = {t.route for t in tasks}
     sep_route = routes.pop() if len(routes) == 1 else "mixed"
     exact = all(t.exact for t in tasks)

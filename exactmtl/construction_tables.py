@@ -11,6 +11,7 @@ cellwise formulas of main construction §2.8; :func:`feature_class` is ``H_n``. 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -37,16 +38,25 @@ def _check_instance(n: Any, m: Any, ks: Any, heads: Any) -> tuple[int, int, tupl
 
 
 def _images(n: int, level: int) -> np.ndarray:
-    """``images[sigma, c]``: the level-``level`` cell that ``h_sigma`` maps cell ``c`` onto."""
+    """``images[sigma, c]``: the level-``level`` cell that ``h_sigma`` maps cell ``c`` onto.
+
+    Cached and read-only (every table of depth ``n`` starts from it).
+    """
     if n > MAX_BRUTE_DEPTH:
         raise InvalidArgument(f"n={n} has 2**{(1 << n) - 1} sign patterns; enumeration is "
                               f"limited to n <= {MAX_BRUTE_DEPTH}")
+    return _images_cached(n, level)
+
+
+@functools.lru_cache(maxsize=16)
+def _images_cached(n: int, level: int) -> np.ndarray:
     sig = np.arange(1 << ((1 << n) - 1), dtype=np.int64)[:, None]
     cells = np.arange(1 << level, dtype=np.int64)[None, :]
     img = np.broadcast_to(cells, (sig.shape[0], cells.shape[1])).copy()
     for j in range(n):  # node (j, k) at bit 2**j - 1 + k swaps the halves of I_{j,k}
         node = (1 << j) - 1 + (cells >> (level - j))
         img ^= ((sig >> node) & 1) << (level - 1 - j)
+    img.flags.writeable = False
     return img
 
 
@@ -149,17 +159,25 @@ def output_table(n: int, m: int | None, ks: Sequence[int],
     n, m, ks, heads = _check_instance(n, m, ks, heads)
     level = n  # m <= n: the heads are affine (Walsh: constant) on the level-n cells
     img = _images(n, n)
+    # everything depends on sigma only through the image cell c' = img[sigma, c]: tabulate the
+    # 2^level values of each output once and gather (one integer lookup per entry)
+    cells = np.arange(1 << level, dtype=np.int64)
     signs = []
     for k in ks:  # pal_k(y) = (-1)^(sum_i k_i y_{i+1}); digit i+1 of cell c' is bit level-1-i
-        par = np.zeros_like(img)
+        par = np.zeros_like(cells)
         for i in range(k.bit_length()):
             if k >> i & 1:
-                par ^= (img >> (level - 1 - i)) & 1
+                par ^= (cells >> (level - 1 - i)) & 1
         signs.append(1 - 2 * par)
-    sign = np.stack(signs, axis=1)  # (sigma, t, cell)
     if heads == "walsh":
-        return OutputTable(n, m, ks, heads, level, 1, sign[..., None].astype(np.int64))
-    half = 1 << (n - m)  # units of 2^(m - n): 2 S_m - 1 runs from 2r - half to 2r - half + 2
-    left = 2 * (img & (half - 1)) - half
-    vals = np.stack([sign * left[:, None, :], sign * (left[:, None, :] + 2)], axis=-1)
-    return OutputTable(n, m, ks, heads, level, half, vals.astype(np.int64))
+        lut = np.stack(signs)[:, :, None]  # (t, c', 1)
+        scale = 1
+    else:
+        half = 1 << (n - m)  # units of 2^(m - n): 2 S_m - 1 runs from 2r - half to 2r - half + 2
+        left = 2 * (cells & (half - 1)) - half
+        lut = np.stack([np.stack([s_ * left, s_ * (left + 2)], axis=-1) for s_ in signs])
+        scale = half
+    vals = np.empty((img.shape[0], len(ks), img.shape[1], lut.shape[-1]), dtype=np.int64)
+    for t in range(len(ks)):
+        vals[:, t] = lut[t][img]
+    return OutputTable(n, m, ks, heads, level, scale, vals)

@@ -269,15 +269,41 @@ def _unique_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if math.prod(int(v) for v in span) < 1 << 62:  # exact mixed-radix key per row
         weights = np.cumprod([1, *(int(v) for v in span[:-1])]).astype(np.int64)
         keys = (x - lo) @ weights
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     else:
-        keys = np.ascontiguousarray(x).view(np.dtype((np.void, x.dtype.itemsize * x.shape[1])))
-        keys = keys.reshape(-1)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        first, inverse = _hashed_groups(x)
     inverse = inverse.reshape(-1)
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
     return first[order], rank[inverse]
+
+
+def _hashed_groups(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(rows, return_index=True, return_inverse=True)[1:]`` up to the numbering of
+    the groups (sorted by a row hash instead of lexicographically), for a wide int64 table.
+
+    Rows are grouped by a 64-bit hash (wrapping integer arithmetic); the grouping is then
+    verified exactly (every row equals the first row of its group), and a collision falls back
+    to sorting the rows themselves.
+    """
+    rows = np.ascontiguousarray(x)
+    weights = _HASH_RNG_WEIGHTS[: rows.shape[1]] if rows.shape[1] <= _HASH_RNG_WEIGHTS.size \
+        else np.random.default_rng(_HASH_SEED).integers(1, 1 << 62, rows.shape[1]) | 1
+    with np.errstate(over="ignore"):
+        keys = rows @ weights  # wraps modulo 2^64: a hash, verified below
+        keys ^= keys >> 29
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if np.array_equal(rows, rows[first[inverse]]):
+        return first, inverse
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse
+
+
+_HASH_SEED = 20261203
+_HASH_RNG_WEIGHTS = np.random.default_rng(_HASH_SEED).integers(1, 1 << 62, 4096) | 1
 
 
 # --------------------------------------------------------------------------- the class

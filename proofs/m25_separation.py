@@ -28,7 +28,9 @@ Provenance  reference
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import math
 from fractions import Fraction
 
 from exactmtl.closed_forms import code_length_bounds
@@ -127,6 +129,9 @@ def check_golden_curves_n3() -> dict:
     return {"curves": len(GOLDEN_CURVES)}
 
 
+GRID_64 = frozenset(Fraction(i, 64) for i in range(81))  # 2^-6 Z cap [0, 5/4]
+
+
 def _all_instances(max_n: int = 3):
     for n in range(1, max_n + 1):
         for m in range(n + 1):
@@ -143,9 +148,14 @@ def _check_bounds(n: int, m: int, ks: list[int], lower_shift: int = 0) -> int:
     count = 0
     for kk, cls in classes:
         curve = covering_curve(cls)
-        points = {s.start for s in curve} | {Fraction(i, 64) for i in range(81)}
-        for eps in sorted(points):
-            value = bits_from_count(next(s.value for s in curve if eps in s))
+        starts = [s.start for s in curve]  # consecutive segments from 0: bisect for eps
+        points = set(starts) | GRID_64
+        den = math.lcm(*(e.denominator for e in points))
+        for eps in sorted(points, key=lambda e: e.numerator * (den // e.denominator)):
+            seg = curve[bisect.bisect_right(starts, eps) - 1]
+            expect(seg.start <= eps and (seg.stop is None or eps < seg.stop),
+                   "curve segments not consecutive", eps=eps)
+            value = bits_from_count(seg.value)
             b = code_length_bounds(n, m, kk, eps)
             (lo, hi), source = b.joint, b.source
             expect(lo + lower_shift <= value <= hi, "enumeration outside the closed-form bounds",
