@@ -147,6 +147,48 @@ def _pairwise(a: np.ndarray) -> np.ndarray:
     return d
 
 
+def _block_separation(rows: np.ndarray, cells: int) -> int | None:
+    """Per level-n cell: the least distance between distinct values of the cell's block (the
+    left values and right limits of every task on that cell); the least over the cells (None
+    when no cell has two distinct values)."""
+    tasks = rows.shape[1] // (2 * cells)
+    # column (t, c, r) is (t * cells + c) * 2 + r: block c = columns (., c, .); the block
+    # column j = 2 t + r of every cell is the strided slice quad[:, t, :, r]
+    quad = rows.reshape(rows.shape[0], tasks, cells, 2)
+    lo = quad.min(axis=0).transpose(1, 0, 2).reshape(cells, 2 * tasks)
+    hi = quad.max(axis=0).transpose(1, 0, 2).reshape(cells, 2 * tasks)
+    span = (hi - lo + 1).max(axis=0)  # per block column, over the cells
+    subs: list[np.ndarray] = []
+    if np.prod(span.astype(object)) < 1 << 62:  # exact mixed-radix key of each block value
+        weights = np.cumprod([1, *(int(v) for v in span[:-1])]).astype(np.int64)
+        keys = np.zeros((rows.shape[0], cells), dtype=np.int64)
+        for j in range(2 * tasks):  # every digit in [0, span): no intermediate overflows
+            keys += (quad[:, j // 2, :, j % 2] - lo[:, j]) * weights[j]
+        space = int(np.prod(span.astype(object)))
+        if space * cells <= 1 << 24:  # which keys occur, per cell: a presence table
+            seen = np.zeros((cells, space), dtype=bool)
+            seen[np.arange(cells)[None, :], keys] = True
+            distinct = [np.nonzero(seen[c])[0] for c in range(cells)]
+        else:
+            ordered = np.sort(keys, axis=0)
+            fresh = np.ones_like(ordered, dtype=bool)
+            fresh[1:] = ordered[1:] != ordered[:-1]
+            distinct = [ordered[fresh[:, c], c] for c in range(cells)]
+        for c, u in enumerate(distinct):
+            subs.append(lo[c] + (u[:, None] // weights) % span)  # decode the key
+    else:
+        for c in range(cells):
+            block = np.ascontiguousarray(quad[:, :, c, :].reshape(rows.shape[0], 2 * tasks))
+            subs.append(block[_unique_rows(block)[0]])
+    sep = None
+    for sub in subs:
+        if sub.shape[0] > 1:
+            d = _pairwise(sub)
+            v = int(d[np.triu_indices(sub.shape[0], 1)].min())
+            sep = v if sep is None else min(sep, v)
+    return sep
+
+
 class ClassSolver:
     """The neighbour structure of one class, built once and reused for every eps.
 
@@ -169,19 +211,7 @@ class ClassSolver:
         first, inv = _unique_rows(rows)  # in order of first appearance
         self.distinct_first = first
         self.distinct_inv = inv.astype(np.int64)
-        # per level-n cell: least distance between distinct block values (separation bound)
-        cells = 1 << self.n
-        tasks = rows.shape[1] // (2 * cells)
-        sep = None
-        for c in range(cells):
-            idx = [t * cells * 2 + c * 2 + r for t in range(tasks) for r in range(2)]
-            block = rows[:, idx]
-            sub = block[_unique_rows(block)[0]]
-            if sub.shape[0] > 1:
-                d = _pairwise(sub)
-                v = int(d[np.triu_indices(sub.shape[0], 1)].min())
-                sep = v if sep is None else min(sep, v)
-        self.block_separation = sep
+        self.block_separation = _block_separation(rows, 1 << self.n)
         self._orbits: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray] | None] = {}
         self._cands: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
 
