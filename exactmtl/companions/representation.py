@@ -377,9 +377,28 @@ def update_span(W: Any, U: Any) -> UpdateSpan:
     """
     D = update_direction(W, U)
     Um = _matrix(U, "U")
-    r_d, r_u = D.rank(), Um.rank()
-    both = D.col_join(Um).rank()
-    return UpdateSpan(r_d, r_u, r_d == r_u == both, _matrix(W, "W").rank())
+    r_d, r_u = _rank_q(D), _rank_q(Um)
+    both = _rank_q(D.col_join(Um))
+    return UpdateSpan(r_d, r_u, r_d == r_u == both, _rank_q(_matrix(W, "W")))
+
+
+def _rank_q(M: Any) -> int:
+    """The exact rank over Q of a sympy Matrix of rationals (python-flint's ``fmpq_mat``, in C;
+    sympy's own ``rank`` for any other entries).
+
+    >>> import sympy
+    >>> _rank_q(sympy.Matrix([[1, 2], [2, 4]])), _rank_q(sympy.Matrix([[1, sympy.sqrt(2)]]))
+    (1, 1)
+    """
+    import sympy
+
+    if not all(isinstance(v, sympy.Rational) for v in M):
+        return M.rank()
+    if 0 in M.shape:
+        return 0
+    import flint
+
+    return flint.fmpq_mat(M.rows, M.cols, [flint.fmpq(int(v.p), int(v.q)) for v in M]).rank()
 
 
 # --------------------------------------------------------------------------- principal angles
