@@ -10,11 +10,13 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import _oracle_coding as oracle
 import pytest
 from _oracle_lp import lp_min as lp_min_fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exactmtl import covering
 from exactmtl.proofcheck import discover, select
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
@@ -90,3 +92,167 @@ def test_integer_simplex_past_int64():
     problem = ([-1, -1], *problem[1:])
     assert D36.lp_min(*problem) == lp_min_fraction(*problem)
     assert D36.lp_min(*problem)[0] == -2 * (big * 2) / (big + 1)
+
+
+# --------------------------------------------------------------------------- coding tables
+
+def _old_block_separation(rows, cells):
+    """The per-cell loop that ``construction_certify._block_separation`` replaced."""
+    import numpy as np
+
+    from exactmtl.construction_certify import _pairwise
+
+    tasks = rows.shape[1] // (2 * cells)
+    sep = None
+    for c in range(cells):
+        idx = [t * cells * 2 + c * 2 + r for t in range(tasks) for r in range(2)]
+        block = rows[:, idx]
+        sub = block[oracle.unique_rows(block)[0]]
+        if sub.shape[0] > 1:
+            d = _pairwise(sub)
+            v = int(d[np.triu_indices(sub.shape[0], 1)].min())
+            sep = v if sep is None else min(sep, v)
+    return sep
+
+
+def _families():
+    import itertools
+
+    for n in range(1, 5):
+        for m in range(n + 1):
+            for heads in ("sawtooth-walsh", "walsh"):
+                if heads == "walsh" and m != n:
+                    continue
+                for size in (1, 2, 4):
+                    yield from ((n, m, ks, heads) for ks in itertools.islice(
+                        itertools.combinations(range(1 << m), min(size, 1 << m)), 3))
+
+
+def test_output_tables_match_the_old_construction():
+    import numpy as np
+
+    from exactmtl.construction_certify import _block_separation, class_rows
+    from exactmtl.construction_tables import output_table
+
+    for n, m, ks, heads in _families():
+        tab = output_table(n, m, list(ks), heads)
+        values, scale = oracle.output_values(n, m, ks, heads)
+        assert tab.scale == scale and tab.values.dtype == values.dtype
+        assert np.array_equal(tab.values, values), (n, m, ks, heads)
+        for task in (None, 0):
+            rows, _ = class_rows(n, m, list(ks), task, heads)
+            assert _block_separation(rows, 1 << n) == _old_block_separation(rows, 1 << n)
+            first, inv = oracle.unique_rows(rows)
+            new_first, new_inv = covering._unique_rows(rows)
+            assert np.array_equal(first, new_first) and np.array_equal(inv, new_inv)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 24), st.sampled_from([3, 2 ** 20, 2 ** 61]),
+       st.integers(0, 2 ** 32))
+def test_unique_rows_and_block_separation_on_random_tables(rows, cols, big, seed):
+    """Wide spans take the hashed grouping (verified), narrow ones the mixed-radix keys."""
+    import numpy as np
+
+    from exactmtl.construction_certify import _block_separation
+
+    rng = np.random.default_rng(seed)
+    base = rng.integers(-big, big, (rng.integers(1, 6), cols))
+    x = base[rng.integers(0, base.shape[0], rows)]
+    got, want = covering._unique_rows(x), oracle.unique_rows(x)
+    assert all(np.array_equal(a, b) for a, b in zip(got, want))
+    cells = 1 << int(rng.integers(0, 3))
+    table = rng.integers(-3, 4, (rows, 2 * cells * int(rng.integers(1, 3)))) * (big // 3 + 1)
+    assert _block_separation(table, cells) == _old_block_separation(table, cells)
+
+
+def test_hashed_grouping_survives_collisions(monkeypatch):
+    """Every row hashing alike: the exact verification rejects the grouping, rows are sorted."""
+    import numpy as np
+
+    from exactmtl.construction_certify import class_rows
+
+    rows, _ = class_rows(3, 2, [0, 1, 2, 3], None)
+    want = oracle.unique_rows(rows)
+    monkeypatch.setattr(covering, "_HASH_RNG_WEIGHTS", np.zeros(4096, dtype=np.int64))
+    got = covering._unique_rows(rows)
+    assert all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
+def test_family_fast_path_agrees_with_the_full_checks(monkeypatch):
+    from exactmtl import construction
+
+    def run(*args):
+        try:
+            return construction._check_family(*args)
+        except Exception as exc:  # the same refusal, with the same message
+            return type(exc).__name__, str(exc)
+
+    inputs = [(n, m, ks, heads) for n in (0, 1, 3, -1, 2.0, True, 70)
+              for m in (None, 0, 1, 3, -1, 1.0)
+              for ks in ([0], [1], [0, 1], [1, 1], [3, 2, 1], [], (0, 2), [0, True], [0, 1.0],
+                         [4], [-1], "01", [(1, 1)], [0, 2 ** 80])
+              for heads in ("sawtooth-walsh", "walsh", "x", None)]
+    fast = [run(*a) for a in inputs]
+    monkeypatch.setattr(construction, "_family_of_ints", lambda *a: None)
+    assert fast == [run(*a) for a in inputs]
+
+
+def test_cached_rho_and_theorems_agree_with_the_definitions():
+    import itertools
+
+    from exactmtl import construction
+    from exactmtl.closed_forms import code_length_bounds, theorem_a, theorem_b
+
+    for size in range(1, 5):
+        for ks in itertools.combinations(range(16), size):
+            basis = construction.rho_basis(list(ks))  # the validated echelon basis
+            assert construction.rho(list(ks)) == sum(1 << (t - 1) for t in basis)
+    a = theorem_a(4, 2, [3, 2, 1])
+    assert (a.task_lengths, a.L_sep, a.L_joint) == ((14, 14, 13), 41, 15)
+    assert theorem_b(3, 1, [1], Fraction(1, 4)).tasks == ((2, 3),)
+    assert code_length_bounds(3, 2, [0, 1, 2, 3], Fraction(1, 2)).joint == (0, 3)
+
+
+# --------------------------------------------------------------------------- other claims
+
+def test_a6_forward_pass_matches_network_evaluate():
+    from exactmtl import Network, heaviside_sawtooth_network, telgarsky_network
+
+    a6 = _proof("A6")
+    xs = [Fraction(i, 97) for i in range(97)] + [Fraction(i, 32) for i in range(33)]
+    nets = [heaviside_sawtooth_network(4), telgarsky_network(3)]
+    nets += [Network(nets[0].layers, h0=h) for h in (0, Fraction(1, 3))]
+    nets.append(Network([{"weights": [[Fraction(2, 3)], [-1]], "biases": [Fraction(-1, 5), 1],
+                          "activation": ["relu", "heaviside"], "skip": [1, Fraction(1, 7)]},
+                         {"weights": [[1, Fraction(-5, 2)]], "biases": [0],
+                          "activation": "identity"}]))
+    for net in nets:
+        assert a6.forward_pass(net, xs) == [net.evaluate(x) for x in xs]
+
+
+def test_d13_running_sums_equal_kraft_sum():
+    from exactmtl.prefixcodes import elias_delta_length, elias_gamma_length, kraft_sum
+
+    d13 = _proof("D1.3")
+    for length in (elias_gamma_length, elias_delta_length):
+        sums = d13._running_sums(length, 200)
+        assert sums == [kraft_sum(length(n) for n in range(1, N + 1)) for N in range(1, 201)]
+
+
+def test_rank_over_q_matches_sympy():
+    import random
+
+    import sympy
+
+    from exactmtl.companions.representation import _rank_q
+
+    rng = random.Random(3)
+    for _ in range(60):
+        rows, cols = rng.randint(0, 5), rng.randint(1, 5)
+        M = sympy.Matrix(rows, cols, lambda i, j: sympy.Rational(rng.randint(-2, 2),
+                                                                 rng.randint(1, 3)))
+        if rows > 1 and rng.random() < 0.5:
+            M[rows - 1, :] = M[0, :] * 3  # rank deficient
+        assert _rank_q(M) == M.rank()
+    assert _rank_q(sympy.Matrix([[1, sympy.sqrt(2)], [sympy.sqrt(2), 2]])) == 1
