@@ -479,11 +479,15 @@ def check_level_budget(value: Any, name: str, func: str | None = None, *, minimu
     exactmtl.errors.ResourceLimitError: rademacher(k=1000000000) needs 2**1000000000 pieces; ...
     """
     n = as_exact_int(value, name, minimum=minimum)
+    exponent = max(n + extra, 0)
+    allowed = getattr(current_limits(), limit)
+    if exponent <= allowed.bit_length() and 1 << exponent <= allowed:
+        return n  # within budget: the message below is not needed (issue 12: hot path)
     if func is None:  # the public function that called us names itself in the message
         import sys
 
         func = sys._getframe(1).f_code.co_name
-    check_power_budget(limit, max(n + extra, 0), f"{func}({name}={_shown(n)})")
+    check_power_budget(limit, exponent, f"{func}({name}={_shown(n)})")
     return n
 
 

@@ -18,6 +18,7 @@ Matrix([
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -394,6 +395,19 @@ def gram(functions: Sequence[Any]) -> Any:
     hook = getattr(fs[0], "_exact_gram", None)
     if hook is not None:
         return hook(fs)
+    fast = _gram_affine(fs)
+    if fast is not None:
+        num, den = fast
+        return sympy.Matrix(len(fs), len(fs),
+                            lambda i, j: sympy.Rational(int(num[i, j]), den))
+    return _gram_pairwise(fs)
+
+
+def _gram_pairwise(fs: list[Piecewise]) -> Any:
+    """The Gram matrix by one exact ``inner`` per pair (the general route, and the oracle of
+    :func:`_gram_affine` in the tests)."""
+    import sympy
+
     n = len(fs)
     entries: dict[tuple[int, int], Any] = {}
     for i in range(n):
@@ -403,3 +417,54 @@ def gram(functions: Sequence[Any]) -> Any:
                 v = sympy.Rational(v.numerator, v.denominator)
             entries[i, j] = entries[j, i] = v
     return sympy.Matrix(n, n, lambda i, j: entries[i, j])
+
+
+_ZERO = Fraction(0)
+
+
+def _gram_affine(fs: list[Piecewise]) -> tuple[np.ndarray, int] | None:
+    """``(numerators, denominator)`` of the Gram matrix of piecewise-affine functions on one
+    domain, all pairs at once; None for anything else.
+
+    On each cell ``[t0, t1]`` of the union of the knots every function is affine, with end
+    values ``f0 = f(t0+)`` and ``f1 = f(t1-)``, and ``integral f g = (t1 - t0) (2 f0 g0 + f0 g1
+    + f1 g0 + 2 f1 g1) / 6`` exactly (Simpson's rule is exact for quadratics; point values do
+    not count). The end values are integers over one denominator, the cell widths over
+    another, and the sums over cells are two integer matrix products (int64 under a checked
+    bound, Python ints past it).
+    """
+    if not all(type(f) is Piecewise and f.degree <= 1 for f in fs):
+        return None
+    domain = fs[0].domain
+    if any(f.domain != domain for f in fs):
+        return None
+    grid = sorted({t for f in fs for t in f.knots})
+    cells = len(grid) - 1
+    ends: list[list[Fraction]] = []
+    for f in fs:
+        row0, row1 = [], []
+        ks, ps = f.knots, f.polys
+        j = 0
+        for c in range(cells):
+            t0, t1 = grid[c], grid[c + 1]
+            while ks[j + 1] <= t0:
+                j += 1
+            p = ps[j]
+            a = p[0] if p else _ZERO
+            b = p[1] if len(p) > 1 else _ZERO
+            row0.append(a + b * t0)
+            row1.append(a + b * t1)
+        ends.append(row0)
+        ends.append(row1)
+    den = math.lcm(1, *(v.denominator for row in ends for v in row))
+    wden = math.lcm(*(t.denominator for t in grid))
+    widths = [(grid[c + 1] - grid[c]) * wden for c in range(cells)]
+    vals = [[v.numerator * (den // v.denominator) for v in row] for row in ends]
+    top = max((abs(v) for row in vals for v in row), default=0)
+    wtop = max((int(w) for w in widths), default=0)
+    dtype = np.int64 if 6 * max(cells, 1) * max(wtop, 1) * max(top, 1) ** 2 < 1 << 62 else object
+    arr = np.array(vals, dtype=dtype).reshape(len(fs), 2, cells)
+    w = np.array([int(v) for v in widths], dtype=dtype)
+    f0, f1 = arr[:, 0], arr[:, 1]
+    num = (f0 * w) @ (2 * f0 + f1).T + (f1 * w) @ (f0 + 2 * f1).T
+    return num, 6 * wden * den * den

@@ -205,8 +205,19 @@ def random_sigma(n: int, seed: Any = None) -> int:
 
 # --------------------------------------------------------------------------- the feature
 
-def _images(mask: int, n: int, level: int) -> list[int]:
+def _images(mask: int, n: int, level: int) -> tuple[int, ...]:
     """The level-``level`` cell (``level >= n``) onto which ``h_sigma`` maps each cell."""
+    if level <= 10:  # small tables are asked for again and again: cached (immutable)
+        return _images_cached(mask, n, level)
+    return _images_computed(mask, n, level)
+
+
+@functools.lru_cache(maxsize=8192)
+def _images_cached(mask: int, n: int, level: int) -> tuple[int, ...]:
+    return _images_computed(mask, n, level)
+
+
+def _images_computed(mask: int, n: int, level: int) -> tuple[int, ...]:
     out = []
     for c in range(1 << level):
         y = c
@@ -214,7 +225,7 @@ def _images(mask: int, n: int, level: int) -> list[int]:
             if (mask >> ((1 << j) - 1 + (c >> (level - j)))) & 1:
                 y ^= 1 << (level - 1 - j)
         out.append(y)
-    return out
+    return tuple(out)
 
 
 def feature_image_cells(sigma: Any, n: int, level: int | None = None) -> tuple[int, ...]:
@@ -227,7 +238,7 @@ def feature_image_cells(sigma: Any, n: int, level: int | None = None) -> tuple[i
     """
     n = check_level_budget(n, "n")
     q = n if level is None else check_level(level, "level", minimum=n)
-    return tuple(_images(sigma_bits(sigma, n), n, q))
+    return _images(sigma_bits(sigma, n), n, q)
 
 
 def feature_translations(sigma: Any, n: int) -> tuple[int, ...]:
@@ -260,7 +271,7 @@ def sigma_from_cells(images: Sequence[int], n: int) -> int:
             c = k << (n - j)
             if ((imgs[c] ^ c) >> (n - 1 - j)) & 1:
                 mask |= 1 << ((1 << j) - 1 + k)
-    if _images(mask, n, n) != imgs:
+    if _images(mask, n, n) != tuple(imgs):
         raise InvalidArgument(
             f"images={list(imgs)} is not a tree automorphism of depth n={n} (not some h_sigma)")
     return mask

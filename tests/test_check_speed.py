@@ -256,3 +256,30 @@ def test_rank_over_q_matches_sympy():
             M[rows - 1, :] = M[0, :] * 3  # rank deficient
         assert _rank_q(M) == M.rank()
     assert _rank_q(sympy.Matrix([[1, sympy.sqrt(2)], [sympy.sqrt(2), 2]])) == 1
+
+
+def test_affine_gram_matches_pairwise_inner():
+    import random
+
+    from exactmtl import Piecewise, triangle, walsh
+    from exactmtl.bases import _gram_affine, _gram_pairwise, gram
+    from exactmtl.construction import outputs, sawtooth_walsh
+
+    rng = random.Random(12)
+    families = [[walsh(m) for m in range(16)], [triangle(k) - Fraction(1, 2) for k in range(1, 7)],
+                [sawtooth_walsh(3, k) for k in range(8)], outputs(37, 3, 2, [0, 1, 2, 3]),
+                [Piecewise.step([Fraction(1, 3)], [Fraction(2, 7), -5])]]
+    for _ in range(40):
+        q = rng.randint(0, 4)
+        families.append([
+            Piecewise.on_grid([Fraction(rng.randint(-9, 9), rng.randint(1, 4))
+                               for _ in range(2 ** q)])
+            * (Piecewise.identity() * rng.randint(-2, 2) + Fraction(1, rng.randint(1, 5)))
+            for _ in range(rng.randint(1, 5))])
+    families.append([Piecewise.on_grid([2 ** 70, -(2 ** 69) + 1]), walsh(1)])  # Python ints
+    for fs in families:
+        assert _gram_affine(fs) is not None
+        assert gram(fs) == _gram_pairwise(fs)
+    quad = Piecewise.identity() * Piecewise.identity()
+    assert _gram_affine([quad, walsh(1)]) is None  # degree 2: the pairwise route
+    assert gram([quad, walsh(1)]) == _gram_pairwise([quad, walsh(1)])
