@@ -63,10 +63,10 @@ def check_all_sigma_piecewise(nm: tuple[int, int], full: bool = False) -> int:
     return len(sigmas)
 
 
-def table_gram(n: int, m: int, ks: list[int]) -> tuple[np.ndarray, int, np.ndarray]:
+def table_gram(n: int, m: int, ks: list[int], tab=None) -> tuple[np.ndarray, int, np.ndarray]:
     """(Gram numerators for every sigma, common denominator, mean numerators)."""
-    tab = output_table(n, m, ks)
-    v = tab.values.astype(np.int64)  # (sigma, t, cell, [left, right]) over tab.scale
+    tab = output_table(n, m, ks) if tab is None else tab
+    v = tab.values.astype(np.int64, copy=False)  # (sigma, t, cell, [left, right]) over scale
     a, b = v[..., 0], v[..., 1]
     # sum over cells of 2 a a' + a b' + b a' + 2 b b' = (a + b)(a + b)' + a a' + b b'
     s = a + b
@@ -77,10 +77,12 @@ def table_gram(n: int, m: int, ks: list[int]) -> tuple[np.ndarray, int, np.ndarr
 
 def check_all_sigma_cells(full: bool = False) -> dict:
     out = {}
+    tables = {}
     for n in range(1, 5):
         for m in range(n + 1 if (n < 4 or full) else n):
             ks = list(range(2 ** m))
-            num, den, means = table_gram(n, m, ks)
+            tables[n, m] = tab = output_table(n, m, ks)
+            num, den, means = table_gram(n, m, ks, tab)
             target = np.eye(len(ks), dtype=np.int64) * (den // 3)
             expect_equal(den % 3, 0, "denominator", n=n, m=m)
             bad = np.argwhere((num != target).any(axis=(1, 2)))
@@ -88,17 +90,22 @@ def check_all_sigma_cells(full: bool = False) -> dict:
                          sigma=int(bad[0, 0]) if bad.size else None)
             expect_equal(int(np.abs(means).max()), 0, "<F_t, 1> != 0 (cell tables)", n=n, m=m)
             out[f"n={n},m={m}"] = int(num.shape[0])
-    # the tables are the Piecewise outputs (sampled)
+    # the tables are the Piecewise outputs (sampled); a table not used above (n = 4, m = 4 by
+    # default) is built one task at a time (the same rows, a sixteenth of the memory)
     rng = random.Random(19)
     for n in range(1, 5):
         for m in range(n + 1):
             ks = list(range(2 ** m))
-            tab = output_table(n, m, ks)
-            for s in rng.sample(range(tab.values.shape[0]), min(4, tab.values.shape[0])):
-                F = outputs(s, n, m, ks)
-                for t in range(len(ks)):
-                    expect_equal(tab.piecewise(s, t), F[t], "cell table != Piecewise output",
-                                 n=n, m=m, sigma=s, t=t)
+            tab = tables.get((n, m))
+            count = 1 << ((1 << n) - 1)
+            sample = rng.sample(range(count), min(4, count))
+            F = {s: outputs(s, n, m, ks) for s in sample}
+            for t in range(len(ks)):
+                one = tab if tab is not None else output_table(n, m, [ks[t]])
+                for s in sample:
+                    row = one.piecewise(s, t if tab is not None else 0)
+                    expect_equal(row, F[s][t], "cell table != Piecewise output", n=n, m=m,
+                                 sigma=s, t=t)
     return out
 
 
