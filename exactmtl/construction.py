@@ -768,19 +768,32 @@ def feature_image_table(n: int, level: int | None = None) -> Any:
     >>> feature_image_table(1).tolist()
     [[0, 1], [1, 0]]
     """
-    import numpy as np
+    return _checked_image_table(n, level).copy()
 
-    n = check_level_budget(n, "n")
+
+def _checked_image_table(n: Any, level: Any = None) -> Any:
+    """The arguments of :func:`feature_image_table` checked, then its cached read-only table."""
+    n = check_level_budget(n, "n", "feature_image_table")
     q = n if level is None else check_level(level, "level", minimum=n)
     if n > 4:
         raise InvalidArgument(f"n={n}: the table has 2**{(1 << n) - 1} rows; expected n <= 4")
-    check_level_budget(q, "level", extra=(1 << n) - 1)
+    check_level_budget(q, "level", "feature_image_table", extra=(1 << n) - 1)
+    return _image_table(n, q)
+
+
+@functools.lru_cache(maxsize=8)
+def _image_table(n: int, q: int) -> Any:
+    """:func:`feature_image_table` of validated ``(n, q)``, cached read-only (the exhaustive
+    checks ask for the same table again and again)."""
+    import numpy as np
+
     sig = np.arange(1 << ((1 << n) - 1), dtype=np.int64)[:, None]
     cells = np.arange(1 << q, dtype=np.int64)[None, :]
     img = np.broadcast_to(cells, (sig.shape[0], cells.shape[1])).copy()
     for j in range(n):
         node = (1 << j) - 1 + (cells >> (q - j))
         img ^= ((sig >> node) & 1) << (q - 1 - j)
+    img.flags.writeable = False
     return img
 
 
@@ -794,19 +807,21 @@ def output_code_table(n: int, m: int, k: int, heads: str = "sawtooth-walsh") -> 
     import numpy as np
 
     n, m, (k,), heads = _check_family(n, m, [k], heads)
-    img = feature_image_table(n)
+    img = _checked_image_table(n)
+    # the code of a cell depends on sigma only through its image cell c': tabulate the 2^n
+    # codes once, then one integer lookup per entry
+    cells = np.arange(1 << n, dtype=np.int64)
     if heads == "walsh":
-        u, level = img, n
+        u, level = cells, n
     else:
-        u, level = img >> (n - m), m
-    parity = np.zeros_like(img)
+        u, level = cells >> (n - m), m
+    parity = np.zeros_like(cells)
     for i in range(k.bit_length()):
         if (k >> i) & 1:
             parity ^= (u >> (level - 1 - i)) & 1
     sign = 1 - 2 * parity
-    if heads == "walsh":
-        return sign
-    return sign * (2 * (img & ((1 << (n - m)) - 1)) + 1)
+    lut = sign if heads == "walsh" else sign * (2 * (cells & ((1 << (n - m)) - 1)) + 1)
+    return lut[img]
 
 
 # --------------------------------------------------------------------------- cellwise structure

@@ -69,8 +69,15 @@ def _ids(n: int, m: int, heads: str) -> dict[int, np.ndarray]:
 def _joint_size(ids: dict[int, np.ndarray], ks) -> int:
     code = np.zeros_like(ids[ks[0]])
     for k in ks:  # combine exactly: re-index after every step so the codes stay small
-        code = np.unique(code * (int(ids[k].max()) + 1) + ids[k], return_inverse=True)[1]
-        code = code.ravel().astype(np.int64)
+        base = int(ids[k].max()) + 1
+        key = code * base + ids[k]
+        space = (int(code.max()) + 1) * base
+        if space <= 1 << 22:  # relabel through a table of the keys that occur (no sort)
+            seen = np.zeros(space, dtype=bool)
+            seen[key] = True
+            code = np.cumsum(seen, dtype=np.int64)[key] - 1
+        else:
+            code = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)
     return int(code.max()) + 1
 
 
