@@ -72,3 +72,20 @@ def unique_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
     return first[order], rank[inverse]
+
+
+def output_codes(n: int, m: int, k: int, heads: str) -> np.ndarray:
+    """``construction.output_code_table`` before issue 12 (arguments already valid)."""
+    img = images(n, n)
+    if heads == "walsh":
+        u, level = img, n
+    else:
+        u, level = img >> (n - m), m
+    parity = np.zeros_like(img)
+    for i in range(k.bit_length()):
+        if (k >> i) & 1:
+            parity ^= (u >> (level - 1 - i)) & 1
+    sign = 1 - 2 * parity
+    if heads == "walsh":
+        return sign
+    return sign * (2 * (img & ((1 << (n - m)) - 1)) + 1)

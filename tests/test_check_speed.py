@@ -283,3 +283,23 @@ def test_affine_gram_matches_pairwise_inner():
     quad = Piecewise.identity() * Piecewise.identity()
     assert _gram_affine([quad, walsh(1)]) is None  # degree 2: the pairwise route
     assert gram([quad, walsh(1)]) == _gram_pairwise([quad, walsh(1)])
+
+
+def test_output_code_tables_match_the_old_construction():
+    import numpy as np
+
+    from exactmtl.construction import feature_image_table, output_code_table
+
+    for n in range(1, 5):
+        for heads in ("sawtooth-walsh", "walsh"):
+            for m in range(n + 1):
+                if heads == "walsh" and m != n:
+                    continue
+                for k in range(1 << m):
+                    got = output_code_table(n, m, k, heads)
+                    want = oracle.output_codes(n, m, k, heads)
+                    assert got.dtype == want.dtype and np.array_equal(got, want)
+        table = feature_image_table(n, n + 1)
+        assert np.array_equal(table, oracle.images(n, n + 1))
+        table[0, 0] = -1  # the caller's copy: the cached table is unchanged
+        assert feature_image_table(n, n + 1)[0, 0] == 0
