@@ -31,7 +31,7 @@ whose :meth:`~ConstructionCertificate.to_json` is re-checked by the independent 
 
 from __future__ import annotations
 
-import functools
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -203,7 +203,10 @@ class ClassSolver:
 
     def __init__(self, n: int, m: int | None, ks: Any, task: int | None,
                  heads: str = "sawtooth-walsh") -> None:
-        self.rows, self.scale = class_rows(n, m, ks, task, heads)
+        rows, self.scale = class_rows(n, m, ks, task, heads)
+        if rows.size and int(np.abs(rows).max()) < 64:  # differences of two entries fit int8
+            rows = rows.astype(np.int8)
+        self.rows = rows
         self.n, self.m, self.ks, self.heads = _check_instance(n, m, ks, heads)
         self.task = task
         rows = self.rows
@@ -221,10 +224,10 @@ class ClassSolver:
             rows = self.rows
             key = np.arange(rows.shape[0], dtype=np.int64) & ((1 << ((1 << q) - 1)) - 1)
             size = 1 << ((1 << q) - 1)
-            hi = np.full((size, rows.shape[1]), np.iinfo(np.int64).min)
-            lo = np.full_like(hi, np.iinfo(np.int64).max)
-            np.maximum.at(hi, key, rows)
-            np.minimum.at(lo, key, rows)
+            # row sigma = high * size + key: the orbit of key is one column of this reshape
+            grouped = rows.reshape(rows.shape[0] // size, size, rows.shape[1])
+            hi = grouped.max(axis=0).astype(np.int64)
+            lo = grouped.min(axis=0).astype(np.int64)
             env, inv = np.unique(np.concatenate([hi, lo], axis=1), axis=0, return_inverse=True)
             k = env.shape[0]
             if k > QUOTIENT_LIMIT:
@@ -355,9 +358,23 @@ class ClassSolver:
         return tuple(out)
 
 
-@functools.lru_cache(maxsize=32)
+_SOLVERS: OrderedDict[tuple, ClassSolver] = OrderedDict()
+_SOLVER_BYTES = 128 << 20  # the cached solvers' tables, at most (least recently used go first)
+
+
 def _solver(n: int, m: int, ks: tuple[int, ...], task: int | None, heads: str) -> ClassSolver:
-    return ClassSolver(n, m, ks, task, heads)
+    """The cached :class:`ClassSolver` (validated arguments): an LRU cache bounded by the bytes
+    of the solvers' tables, so that the depth-4 classes of one sweep stay while it runs."""
+    key = (n, m, ks, task, heads)
+    hit = _SOLVERS.get(key)
+    if hit is not None:
+        _SOLVERS.move_to_end(key)
+        return hit
+    made = ClassSolver(n, m, ks, task, heads)
+    _SOLVERS[key] = made
+    while len(_SOLVERS) > 1 and sum(v.rows.nbytes for v in _SOLVERS.values()) > _SOLVER_BYTES:
+        _SOLVERS.popitem(last=False)
+    return made
 
 
 def solver(n: int, m: int | None, ks: Any, task: int | None,

@@ -303,3 +303,29 @@ def test_output_code_tables_match_the_old_construction():
         assert np.array_equal(table, oracle.images(n, n + 1))
         table[0, 0] = -1  # the caller's copy: the cached table is unchanged
         assert feature_image_table(n, n + 1)[0, 0] == 0
+
+
+def test_orbit_envelopes_match_the_scattered_maximum():
+    """The reshape envelopes of ``ClassSolver.orbits`` against the old ``np.maximum.at``."""
+    import numpy as np
+
+    from exactmtl.construction_certify import ClassSolver
+
+    for args in [(4, 2, [0, 1, 2, 3], None), (4, 1, [0, 1], 0), (3, 2, [1, 3], None),
+                 (4, 4, [5, 9], None, "walsh")]:
+        s = ClassSolver(*args)
+        rows = s.rows.astype(np.int64)
+        for q in range(args[0]):
+            size = 1 << ((1 << q) - 1)
+            key = np.arange(rows.shape[0], dtype=np.int64) & (size - 1)
+            hi = np.full((size, rows.shape[1]), np.iinfo(np.int64).min)
+            lo = np.full_like(hi, np.iinfo(np.int64).max)
+            np.maximum.at(hi, key, rows)
+            np.minimum.at(lo, key, rows)
+            env, inv = np.unique(np.concatenate([hi, lo], axis=1), axis=0, return_inverse=True)
+            index, diameters, d = s.orbits(q)
+            assert np.array_equal(index, inv.reshape(-1)[key])
+            h, lw = env[:, :rows.shape[1]], env[:, rows.shape[1]:]
+            want = np.array([(np.maximum(h[i], h) - np.minimum(lw[i], lw)).max(axis=1)
+                             for i in range(env.shape[0])])
+            assert np.array_equal(d, want) and np.array_equal(diameters, np.diag(want))
