@@ -18,6 +18,7 @@ Matrix([
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from fractions import Fraction
@@ -221,6 +222,13 @@ def walsh(m: int, order: str = "paley", level: int | None = None) -> Piecewise:
     check_power_budget("pieces", (m if level is None else (1 << level) - 1).bit_length(),
                        f"walsh(m={m}, order={order!r}, level={level})")
     pal = convert_walsh_index(m, order, "paley", level)
+    return _paley_walsh(pal) if pal.bit_length() <= 12 else _paley_walsh.__wrapped__(pal)
+
+
+@functools.lru_cache(maxsize=1024)
+def _paley_walsh(pal: int) -> Piecewise:
+    """``w_pal`` (Paley index, validated); cached for small indices (Piecewise is immutable,
+    like the cached heads of :mod:`exactmtl.construction`)."""
     bits = pal.bit_length()
     rev = bit_reverse(pal, bits) if bits else 0
     if bits == 0:

@@ -95,7 +95,8 @@ def _check_one(sigma: int, n: int, m: int, k: int, F_t: Piecewise, h: Piecewise,
     expect(bool(verdict), f"F != omega(u) (2 h_sigma_u - 1): {verdict}", n=n, m=m, k=k,
            sigma=sigma)
     expect_equal(verdict.exceptions, frozenset(), "exceptional points", n=n, m=m, k=k)
-    direct = tuple(int(walsh(k)(h(Fraction(u, 2 ** m)))) for u in range(2 ** m))
+    pal_k = walsh(k)
+    direct = tuple(int(pal_k(h(Fraction(u, 2 ** m)))) for u in range(2 ** m))
     expect_equal(omega, direct, "omega(u) != pal_k(h_sigma(u 2^-m))", n=n, m=m, k=k,
                  sigma=sigma)
     low = sigma & (2 ** (2 ** m - 1) - 1)
