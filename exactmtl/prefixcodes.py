@@ -202,10 +202,45 @@ def rational_code_length(q: Any, code: str = "elias-gamma") -> int:
     >>> rational_code_length(Fraction(1, 1024), "elias-gamma-dyadic")   # E(2) + 1 + E(11)
     11
     """
+    fast = _fast_rational_length(q, code)
+    if fast is not None:
+        return fast
     base, _, a, b = _parts(q, code, "q")
     length = _INT_CODES[base][1]
     if a == 0:
         return 1
+    return length(a + 1) + 1 + length(b)
+
+
+_GAMMA_DELTA = {"elias-gamma": ("gamma", False), "elias-delta": ("delta", False),
+                "elias-gamma-dyadic": ("gamma", True), "elias-delta-dyadic": ("delta", True)}
+
+
+def _fast_rational_length(q: Any, code: Any) -> int | None:
+    """:func:`rational_code_length` for a plain int or Fraction of moderate size and a known
+    code, with the lengths from bit lengths (the network bit counts ask for it very often);
+    None sends everything else through the checked path."""
+    if type(q) is int:
+        a, b = abs(q), 1
+    elif type(q) is Fraction:
+        a, b = abs(q.numerator), q.denominator
+    else:
+        return None
+    if type(code) is not str or code not in _GAMMA_DELTA or a.bit_length() > 4000 \
+            or b.bit_length() > 4000:
+        return None
+    base, dyadic = _GAMMA_DELTA[code]
+    if dyadic:
+        if b & (b - 1):
+            return None  # not dyadic: the checked path raises
+        b = b.bit_length()
+    if a == 0:
+        return 1
+
+    def length(n: int) -> int:  # n >= 1
+        bits = n.bit_length()
+        return 2 * bits - 1 if base == "gamma" else bits - 1 + 2 * bits.bit_length() - 1
+
     return length(a + 1) + 1 + length(b)
 
 

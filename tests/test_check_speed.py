@@ -329,3 +329,34 @@ def test_orbit_envelopes_match_the_scattered_maximum():
             want = np.array([(np.maximum(h[i], h) - np.minimum(lw[i], lw)).max(axis=1)
                              for i in range(env.shape[0])])
             assert np.array_equal(d, want) and np.array_equal(diameters, np.diag(want))
+
+
+def test_rational_code_length_fast_path_matches_the_checked_one():
+    import random
+
+    from exactmtl import prefixcodes
+
+    rng = random.Random(5)
+    values = [0, 1, -1, 7, True, Fraction(1, 1024), Fraction(-3, 8), Fraction(5, 7), 2 ** 4100,
+              Fraction(1, 2 ** 4100)]
+    values += [Fraction(rng.randint(-10 ** 9, 10 ** 9), rng.randint(1, 10 ** 6))
+               for _ in range(300)]
+    values += [Fraction(rng.randint(-999, 999), 2 ** rng.randint(0, 40)) for _ in range(300)]
+
+    def slow(q, code):
+        try:
+            base, _, a, b = prefixcodes._parts(q, code, "q")
+        except Exception as exc:
+            return type(exc).__name__
+        length = prefixcodes._INT_CODES[base][1]
+        return 1 if a == 0 else length(a + 1) + 1 + length(b)
+
+    def fast(q, code):
+        try:
+            return prefixcodes.rational_code_length(q, code)
+        except Exception as exc:
+            return type(exc).__name__
+
+    for code in (*prefixcodes.RATIONAL_CODES, "gamma", None):
+        for q in values:
+            assert fast(q, code) == slow(q, code), (q, code)
