@@ -72,9 +72,12 @@ def forward_pass(net: Network, xs: list[Fraction]) -> list[tuple[Fraction, ...]]
             if act == "identity":
                 out[i] = z[i]
             elif act == "relu":
-                out[i] = np.where(z[i] > 0, z[i], 0)
+                out[i] = np.where(z[i] > 0, z[i], np.zeros_like(z[i]))
             else:  # Heaviside: 1, 0 or H(0), over the same denominator
-                out[i] = np.where(z[i] > 0, z_den, np.where(z[i] < 0, 0, at0))
+                row = np.full(z.shape[1], at0, dtype=object)
+                row[z[i] > 0] = z_den
+                row[z[i] < 0] = 0
+                out[i] = row
         a, a_den = out, z_den
     return [tuple(Fraction(int(v), a_den) for v in col) for col in a.T]
 

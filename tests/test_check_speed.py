@@ -360,3 +360,14 @@ def test_rational_code_length_fast_path_matches_the_checked_one():
     for code in (*prefixcodes.RATIONAL_CODES, "gamma", None):
         for q in values:
             assert fast(q, code) == slow(q, code), (q, code)
+
+
+def test_m26_forward_pass_matches_network_evaluate():
+    import random
+
+    m26 = _proof("M26")
+    rng = random.Random(26)
+    for _ in range(30):
+        net = m26.random_hnet(rng)
+        xs = [Fraction(i, 37) - 2 for i in range(5 * 37 + 1)]
+        assert m26.forward_pass(net, xs) == [net.evaluate(x) for x in xs]
