@@ -371,3 +371,23 @@ def test_m26_forward_pass_matches_network_evaluate():
         net = m26.random_hnet(rng)
         xs = [Fraction(i, 37) - 2 for i in range(5 * 37 + 1)]
         assert m26.forward_pass(net, xs) == [net.evaluate(x) for x in xs]
+
+
+@pytest.mark.parametrize("bits", [1, 2, 8, 9, 23, 24, 40])
+def test_narrow_butterfly_matches_int64(bits, monkeypatch):
+    """int16 / int32 transforms (bound <= 15 / 31) against the int64 ones, at the edges."""
+    import numpy as np
+
+    from exactmtl import fwht, haar_system, transforms
+
+    rng = np.random.default_rng(bits)
+    level = 8  # growth 2^8: bound = bits + 8 straddles 15 and 31
+    x = rng.integers(-(2 ** bits) + 1, 2 ** bits, (300, 1 << level))
+    x[0, :] = 2 ** bits - 1  # the largest magnitudes, all the same sign
+    x[1, :] = -(2 ** bits) + 1
+    got = fwht(x, order="sequency")
+    spec = haar_system(level).gram("haar").numerators
+    monkeypatch.setattr(transforms, "_NARROW_MIN_SIZE", 1 << 62)
+    want = fwht(x, order="sequency")
+    assert got.dtype == want.dtype == np.int64 and np.array_equal(got, want)
+    assert np.array_equal(spec, haar_system(level).gram("haar").numerators)
