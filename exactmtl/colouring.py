@@ -36,6 +36,10 @@ class _Limit(Exception):
 
 
 def _bit_list(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    if mask.bit_length() > 64:  # one pass over the binary digits (no big-int arithmetic)
+        digits = bin(mask)[:1:-1]  # lowest bit first
+        return [i for i, c in enumerate(digits) if c == "1"]
     out = []
     while mask:
         low = mask & -mask

@@ -133,6 +133,8 @@ def sigma_bits(sigma: Any, n: int) -> int:
     """
     n = check_level_budget(n, "n")
     nodes = (1 << n) - 1
+    if type(sigma) is int and 0 <= sigma and not sigma >> nodes:
+        return sigma  # a plain int bitmask in range (the common case)
     if isinstance(sigma, bool):
         raise InvalidArgumentType(f"sigma={sigma!r} is a bool; expected {_SIGMA_FORMS}")
     if isinstance(sigma, str):
@@ -340,15 +342,22 @@ def feature(sigma: Any, n: int, form: str = "digit-flip") -> Piecewise:
     if not isinstance(form, str):
         as_choice(form, "form", FEATURE_FORMS)
     mask = sigma_bits(sigma, n)
+    if form not in FEATURE_FORMS:
+        raise InvalidArgument(
+            f"form={shown(form)} is not a feature form; expected one of "
+            f"{', '.join(map(repr, FEATURE_FORMS))}")
+    return _feature(mask, n, form) if n <= 6 else _feature.__wrapped__(mask, n, form)
+
+
+@functools.lru_cache(maxsize=2048)
+def _feature(mask: int, n: int, form: str) -> Piecewise:
+    """:func:`feature` of a validated mask (cached for small depths: the exhaustive checks
+    build the same features again and again; Piecewise is immutable)."""
     if form == "digit-flip":
         return _digit_flip_feature(mask, n)
     if form == "haar":
         return _haar_series_feature(mask, n)
-    if form == "rademacher-haar":
-        return _rademacher_haar_feature(mask, n)
-    raise InvalidArgument(
-        f"form={shown(form)} is not a feature form; expected one of "
-        f"{', '.join(map(repr, FEATURE_FORMS))}")
+    return _rademacher_haar_feature(mask, n)
 
 
 def unshifted_feature(sigma: Any, n: int) -> Piecewise:

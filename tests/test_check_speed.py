@@ -391,3 +391,47 @@ def test_narrow_butterfly_matches_int64(bits, monkeypatch):
     want = fwht(x, order="sequency")
     assert got.dtype == want.dtype == np.int64 and np.array_equal(got, want)
     assert np.array_equal(spec, haar_system(level).gram("haar").numerators)
+
+
+def test_bit_list_and_sigma_fast_paths():
+    import random
+
+    from exactmtl import construction
+    from exactmtl.colouring import _bit_list
+
+    def bits_by_loop(mask):
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out
+
+    rng = random.Random(8)
+    for width in (0, 1, 63, 64, 65, 700, 5000):
+        for _ in range(20):
+            mask = rng.getrandbits(width) if width else 0
+            assert _bit_list(mask) == bits_by_loop(mask)
+
+    def run(*args):
+        try:
+            return construction.sigma_bits(*args)
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+
+    for n in (0, 2, 3):
+        for sigma in range(2 ** ((1 << n) - 1)):
+            assert run(sigma, n) == sigma == run(format(sigma, f"0{(1 << n) - 1}b")[::-1], n) \
+                if n else run(sigma, n) == sigma
+    assert run(8, 2)[0] == "InvalidArgument" and run(-1, 2)[0] == "InvalidArgument"
+    assert run(True, 2)[0] == "InvalidArgumentType" and run(2.0, 2)[0] == "InexactInputError"
+    assert run(2 ** 70, 3)[0] == "InvalidArgument" and run({(0, 0): 1}, 2) == 1
+
+
+def test_cached_features_equal_fresh_ones():
+    from exactmtl.construction import FEATURE_FORMS, _feature, feature
+
+    for n in range(4):
+        for mask in range(0, 1 << ((1 << n) - 1), 5):
+            for form in FEATURE_FORMS:
+                assert feature(mask, n, form) == _feature.__wrapped__(mask, n, form)
