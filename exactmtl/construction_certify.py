@@ -40,7 +40,7 @@ import numpy as np
 
 from exactmtl._validate import shown
 from exactmtl.colouring import dsatur, exact_colouring, max_clique
-from exactmtl.construction_tables import MAX_BRUTE_DEPTH, _check_instance, output_table
+from exactmtl.construction_tables import MAX_BRUTE_DEPTH, _check_instance, _output_table
 from exactmtl.covering import (
     _check_convention,
     _check_eps,
@@ -68,6 +68,12 @@ def class_rows(n: int, m: int | None, ks: Any, task: int | None,
     >>> rows.shape, scale
     ((8, 16), 2)
     """
+    return _class_rows(n, m, ks, task, heads, np.int64)
+
+
+def _class_rows(n: Any, m: Any, ks: Any, task: Any, heads: Any, dtype: Any
+                ) -> tuple[np.ndarray, int]:
+    """:func:`class_rows` with the table in ``dtype`` (int8 for the solvers)."""
     n, m, ks, heads = _check_instance(n, m, ks, heads)
     if n > MAX_BRUTE_DEPTH:
         raise InvalidArgument(f"n={n} has 2**{(1 << n) - 1} sign patterns; the certified "
@@ -77,7 +83,7 @@ def class_rows(n: int, m: int | None, ks: Any, task: int | None,
             raise InvalidArgument(f"task={shown(task)} is not a task index; expected None (joint) "
                                   f"or an int in [0, {len(ks) - 1}]")
         ks = (ks[task],)  # an output depends on its own k only: tabulate that task alone
-    tab = output_table(n, m, ks, heads)
+    tab = _output_table(n, m, ks, heads, dtype)
     vals = tab.values
     if vals.shape[-1] == 1:  # Walsh heads: constant per cell; left value = right limit
         vals = np.repeat(vals, 2, axis=-1)
@@ -203,10 +209,8 @@ class ClassSolver:
 
     def __init__(self, n: int, m: int | None, ks: Any, task: int | None,
                  heads: str = "sawtooth-walsh") -> None:
-        rows, self.scale = class_rows(n, m, ks, task, heads)
-        if rows.size and int(np.abs(rows).max()) < 64:  # differences of two entries fit int8
-            rows = rows.astype(np.int8)
-        self.rows = rows
+        # int8 tables: |entries| <= 2^(n - m) + 2 <= 18, so differences of two fit as well
+        self.rows, self.scale = _class_rows(n, m, ks, task, heads, np.int8)
         self.n, self.m, self.ks, self.heads = _check_instance(n, m, ks, heads)
         self.task = task
         rows = self.rows

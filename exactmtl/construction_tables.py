@@ -157,6 +157,13 @@ def output_table(n: int, m: int | None, ks: Sequence[int],
     (128, 4, 8, 2)
     """
     n, m, ks, heads = _check_instance(n, m, ks, heads)
+    return _output_table(n, m, ks, heads, np.int64)
+
+
+def _output_table(n: int, m: int, ks: tuple[int, ...], heads: str, dtype: Any) -> OutputTable:
+    """:func:`output_table` of a validated family, its values in ``dtype`` (int8 holds every
+    entry, ``|v| <= 2^(n - m) + 2 <= 18``: the internal searches use a table an eighth the
+    size)."""
     level = n  # m <= n: the heads are affine (Walsh: constant) on the level-n cells
     img = _images(n, n)
     # everything depends on sigma only through the image cell c' = img[sigma, c]: tabulate the
@@ -177,7 +184,8 @@ def output_table(n: int, m: int | None, ks: Sequence[int],
         left = 2 * (cells & (half - 1)) - half
         lut = np.stack([np.stack([s_ * left, s_ * (left + 2)], axis=-1) for s_ in signs])
         scale = half
-    vals = np.empty((img.shape[0], len(ks), img.shape[1], lut.shape[-1]), dtype=np.int64)
+    lut = lut.astype(dtype)
+    vals = np.empty((img.shape[0], len(ks), img.shape[1], lut.shape[-1]), dtype=dtype)
     for t in range(len(ks)):
         vals[:, t] = lut[t][img]
     return OutputTable(n, m, ks, heads, level, scale, vals)
