@@ -21,7 +21,10 @@ and ``equal`` of the two, against a float64 numpy forward pass of the same netwo
 per region.
 
 ``--deep``: depth 24 (and 26 with ``--deeper``) in a child process: CPU time and peak RSS.
-``--check``: CPU time of ``python -m exactmtl check`` (default ranges) in a child process.
+``--check``: CPU time of ``python -m exactmtl check`` (default ranges) in a child process;
+with ``--check-before DIR`` (a checkout of the older code) the older run, this code on the
+same claims and this code's whole run, interleaved ``--check-rounds`` times.
+``--check-only``: that timing alone (no parts 1-3).
 """
 
 from __future__ import annotations
@@ -185,14 +188,41 @@ def deep(ks: list[int]) -> None:
               f"peak RSS {rss:.2f} GiB")
 
 
-def check_run() -> None:
-    print("\n## exactmtl check (default ranges, child process)")
+def _child_cpu(args: list[str], cwd: str | None = None) -> tuple[float, int, str]:
+    """CPU time (user + system) of one child process, its exit code and last output line."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run([sys.executable, "-m", "exactmtl", "check"], capture_output=True,
-                          text=True)
+    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"exit {proc.returncode}, CPU {_fmt(used)}")
+    lines = proc.stdout.strip().splitlines()
+    return used, proc.returncode, lines[-1] if lines else ""
+
+
+def check_run(before: str | None = None, repeat: int = 1) -> None:
+    """``python -m exactmtl check`` (default ranges) in child processes, CPU time.
+
+    With ``before`` (a checkout of the code before a change, e.g. a git worktree): that
+    checkout's whole default run, this code on the same claims (``-k`` for each claim id listed
+    there) and this code's whole run, interleaved ``repeat`` times (the machine is shared:
+    ratios within one round).
+    """
+    print("\n## exactmtl check (default ranges, child processes, CPU)")
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if before is None:
+        used, code, last = _child_cpu(["-m", "exactmtl", "check"], here)
+        print(f"exit {code}, CPU {_fmt(used)}  ({last})")
+        return
+    listing = subprocess.run([sys.executable, "-m", "exactmtl", "list"], capture_output=True,
+                             text=True, cwd=before, check=True).stdout
+    ids = [line.split()[0] for line in listing.splitlines() if line.strip()]
+    same = [a for i in ids for a in ("-k", i)]
+    for r in range(max(1, repeat)):
+        t_before, c1, _ = _child_cpu(["-m", "exactmtl", "check"], before)
+        t_same, c2, last = _child_cpu(["-m", "exactmtl", "check", *same], here)
+        t_all, c3, last_all = _child_cpu(["-m", "exactmtl", "check"], here)
+        print(f"round {r + 1}: before ({len(ids)} claims) {_fmt(t_before)} [exit {c1}]; "
+              f"now, same claims {_fmt(t_same)} [exit {c2}] = {t_before / t_same:.2f}x faster; "
+              f"now, every claim {_fmt(t_all)} [exit {c3}] ({last_all})")
 
 
 def main() -> None:
@@ -201,11 +231,21 @@ def main() -> None:
     parser.add_argument("--deep", action="store_true", help="also depth 24 (child process)")
     parser.add_argument("--deeper", action="store_true", help="also depth 26 (child process)")
     parser.add_argument("--check", action="store_true", help="also time `exactmtl check`")
+    parser.add_argument("--check-before", metavar="DIR",
+                        help="with --check: a checkout of the code before (its claims are "
+                             "timed on both)")
+    parser.add_argument("--check-rounds", type=int, default=1, metavar="R",
+                        help="with --check-before: interleaved rounds")
+    parser.add_argument("--check-only", action="store_true",
+                        help="only the `exactmtl check` timing (skip parts 1-3)")
     parser.add_argument("--only-deep", type=int, metavar="K",
                         help="run only the child-process Telgarsky check at depth K")
     args = parser.parse_args()
     if args.only_deep is not None:
         deep([args.only_deep])
+        return
+    if args.check_only:
+        check_run(args.check_before, args.check_rounds)
         return
     print(f"# python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()}, exactmtl from {os.path.dirname(exactmtl.__file__)}, "
@@ -217,7 +257,7 @@ def main() -> None:
     if args.deep or args.deeper:
         deep([24, 26] if args.deeper else [24])
     if args.check:
-        check_run()
+        check_run(args.check_before, args.check_rounds)
 
 
 if __name__ == "__main__":
