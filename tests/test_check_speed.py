@@ -435,3 +435,21 @@ def test_cached_features_equal_fresh_ones():
         for mask in range(0, 1 << ((1 << n) - 1), 5):
             for form in FEATURE_FORMS:
                 assert feature(mask, n, form) == _feature.__wrapped__(mask, n, form)
+
+
+def test_haar_series_feature_matches_the_wavelet_sum():
+    import random
+
+    from exactmtl.construction import (
+        _haar_series_feature,
+        _haar_series_feature_by_wavelets,
+        random_sigma,
+    )
+
+    for n in range(4):
+        for mask in range(1 << ((1 << n) - 1)):
+            assert _haar_series_feature(mask, n) == _haar_series_feature_by_wavelets(mask, n)
+    rng = random.Random(12)
+    for n in range(4, 8):
+        mask = random_sigma(n, seed=rng.getrandbits(32))
+        assert _haar_series_feature(mask, n) == _haar_series_feature_by_wavelets(mask, n)
