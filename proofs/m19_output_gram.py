@@ -40,7 +40,7 @@ from exactmtl.construction import (
     random_sigma,
     unshifted_feature,
 )
-from exactmtl.proofcheck import Claim, cases, expect_equal, progress
+from exactmtl.proofcheck import Claim, cases, expect, expect_equal, progress
 
 CLAIM = Claim("M19", "Gram(F_sigma) = I/3 for every sigma")
 
@@ -66,7 +66,11 @@ def check_all_sigma_piecewise(nm: tuple[int, int], full: bool = False) -> int:
 def table_gram(n: int, m: int, ks: list[int], tab=None) -> tuple[np.ndarray, int, np.ndarray]:
     """(Gram numerators for every sigma, common denominator, mean numerators)."""
     tab = output_table(n, m, ks) if tab is None else tab
-    v = tab.values.astype(np.int64, copy=False)  # (sigma, t, cell, [left, right]) over scale
+    # (sigma, t, cell, [left, right]) over scale; |v| <= 2^(n-m) + 2 <= 18 and 2^n <= 16 cells:
+    # every sum below is under 16 * 3 * 36^2 < 2^31, so int32 holds it exactly
+    v = tab.values.astype(np.int32)
+    expect(int(np.abs(tab.values).max(initial=0)) <= 18 and tab.values.shape[2] <= 16,
+           "table outside the int32 bound", n=n, m=m)
     a, b = v[..., 0], v[..., 1]
     # sum over cells of 2 a a' + a b' + b a' + 2 b b' = (a + b)(a + b)' + a a' + b b'
     s = a + b
