@@ -349,7 +349,7 @@ class Piecewise(SympyDisplay):
         ((Fraction(1, 2), Fraction(3, 4)), Fraction(3, 2), 3)
         """
         K = _ic.int_array(knots, "knots")
-        V = _ic.int_array(values, "values")
+        V, vbound = _ic.int_array(values, "values", bound=True)
         kd = as_exact_int(knot_denominator, "knot_denominator", minimum=1)
         vd = as_exact_int(value_denominator, "value_denominator", minimum=1)
         sd = as_exact_int(slope_denominator, "slope_denominator", minimum=1)
@@ -368,7 +368,7 @@ class Piecewise(SympyDisplay):
             if len(S) != len(V):
                 raise InvalidArgument(f"len(slopes)={len(S)} must be len(values) = {len(V)}")
         return cls._from_arr(_ic.from_steps(K, V, kd, vd, closed=bool(closed), slopes=S,
-                                            slope_den=sd))
+                                            slope_den=sd, bound=vbound))
 
     @classmethod
     def linear(cls, breakpoints: Sequence[Any], pieces: Sequence[tuple[Any, Any]],
@@ -489,8 +489,7 @@ class Piecewise(SympyDisplay):
         (-1, 0, 1)
         """
         if self._fp is None:
-            arr = self._arr
-            return 1 if arr.has_slope() else 0 if bool(arr.A.any()) else -1
+            return self._arr.degree()
         return max(map(len, self._fp)) - 1
 
     def is_step(self) -> bool:
@@ -509,6 +508,8 @@ class Piecewise(SympyDisplay):
         >>> Piecewise([0, Fraction(1, 2), 1], [(1,), (2,)], values=[1, 1]).is_right_continuous()
         False
         """
+        if self._arr is not None:
+            return self._arr.rc  # canonical: the value array is omitted exactly in this case
         return all(self._values[i] == _peval(p, self._knots[i])
                    for i, p in enumerate(self._polys))
 
@@ -1224,8 +1225,7 @@ def equal(f: Any, g: Any) -> Equality:
         fa, ga = f._as_arr(), g._as_arr()
         if fa is not None and ga is not None:
             if _ic.same_pieces(fa, ga):  # canonical forms: only point values may differ
-                n = len(fa.A) + (1 if fa.closed and ga.closed else 0)
-                where = np.nonzero(fa.V[:n] != ga.V[:n])[0]
+                where = _ic.value_differences(fa, ga)
                 exc = frozenset(_ic.fractions(fa.K[where], fa.D))
                 return Equality("except_finite" if exc else "everywhere", f.domain, exc)
             return _equal_arrays(f, g, _ic.binary(fa, ga, "sub"))
@@ -1256,9 +1256,10 @@ def _equal_arrays(f: Piecewise, g: Piecewise, d: _ic.Arr) -> Equality:
     the Fraction path: exceptional points, or the first interval where they differ)."""
     import numpy as np
 
-    bad = np.nonzero((d.A != 0) | (d.B != 0))[0]
+    bad = np.flatnonzero(d.A != 0) if d.Bx is None else np.flatnonzero((d.A != 0) | (d.Bx != 0))
     if bad.size == 0:
-        exc = frozenset(_ic.fractions(d.K[:len(d.V)][d.V != 0], d.D))
+        V = d.V
+        exc = frozenset(_ic.fractions(d.K[:len(V)][V != 0], d.D))
         return Equality("except_finite" if exc else "everywhere", f.domain, exc)
     lefts = _ic.fractions(d.K[bad], d.D)
     rights = _ic.fractions(d.K[bad + 1], d.D)
