@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import math
 from fractions import Fraction
 from typing import Any
@@ -320,11 +321,12 @@ def exact_div(a: np.ndarray, g: int) -> np.ndarray:
     return a // g
 
 
-def int_array(a: Any, name: str, *, bound: bool = False) -> Any:
+def int_array(a: Any, name: str, *, bound: bool = False, scan: bool = True) -> Any:
     """A one-dimensional exact integer array (int64, or object past ``2^62``); floats refused.
 
     With ``bound=True`` returns ``(array, max |entry|)`` (one max and one min pass). The array is
-    always a new one (never a view of ``a``).
+    always a new one (never a view of ``a``). ``scan=False`` (for increasing knots, whose bound
+    is read at the ends afterwards by :func:`sorted_checked`): int64 input is copied unscanned.
     """
     from exactmtl._validate import as_exact_int
     from exactmtl.errors import InvalidArgument, InvalidArgumentType
@@ -344,6 +346,8 @@ def int_array(a: Any, name: str, *, bound: bool = False) -> Any:
             out = ints([int(v) for v in arr.tolist()])
         else:
             out = np.array(arr, dtype=np.int64, copy=True)
+            if not scan:
+                return out
             m = mx(out)
             if m >= _LIMIT:
                 out = obj(out)
@@ -358,6 +362,13 @@ def int_array(a: Any, name: str, *, bound: bool = False) -> Any:
         raise InvalidArgumentType(f"{name} has dtype {arr.dtype}; expected integers (int64 or "
                                   "Python ints)")
     return (out, mx(out)) if bound else out
+
+
+def sorted_checked(K: np.ndarray) -> np.ndarray:
+    """An increasing int64 array as an object array when an end reaches ``2^62`` (else as is)."""
+    if K.dtype != _OBJ and K.size and max(-int(K[0]), int(K[-1])) >= _LIMIT:
+        return obj(K)
+    return K
 
 
 def scaled(xs: list[Fraction]) -> tuple[np.ndarray, int]:
@@ -380,7 +391,8 @@ def _frozen(*arrays: np.ndarray | None) -> None:
 
 def make(K: np.ndarray, D: int, A: np.ndarray, B: np.ndarray | None, V: np.ndarray | None,
          M: int, closed: bool, *, merge: bool = True, end: int | None = None,
-         bounds: dict | None = None, merge_at: np.ndarray | None = None) -> Arr:
+         bounds: dict | None = None, merge_at: np.ndarray | None = None,
+         owned: bool = False) -> Arr:
     """The canonical form: merge equal neighbours, ``D`` then ``M`` in lowest terms.
 
     ``B=None``: every slope is zero. ``V=None``: right-continuous (trusted, no check); then
@@ -389,6 +401,8 @@ def make(K: np.ndarray, D: int, A: np.ndarray, B: np.ndarray | None, V: np.ndarr
     function is right-continuous. ``bounds``: known upper bounds ``{"A": .., "B": .., "V": ..}``
     on the absolute entries (trusted; they save passes). ``merge=False``: the caller knows no two
     neighbours are equal; ``merge_at``: the only knot indices where neighbours may be equal.
+    ``owned=True``: the arrays are new ones nobody else holds (merging may then compact them in
+    place).
     """
     closed = bool(closed)
     bd = {k: v for k, v in (bounds or {}).items() if v is not None}
@@ -434,14 +448,12 @@ def make(K: np.ndarray, D: int, A: np.ndarray, B: np.ndarray | None, V: np.ndarr
                 Vi = V[idx]
             idx = idx[at == Vi]
         if idx.size:
-            keep = np.ones(n + 1, dtype=bool)
-            keep[idx] = False
-            K = K[keep]
-            A = A[keep[:-1]]
+            K = _remove(K, idx, owned)
+            A = _remove(A, idx, owned)
             if B is not None:
-                B = B[keep[:-1]]
+                B = _remove(B, idx, owned)
             if V is not None:
-                V = V[keep] if closed else V[keep[:-1]]
+                V = _remove(V, idx, owned)
             n = len(A)
     # D in lowest terms: u' = u / g, so B' = B * g
     g = gcd_all(K, D)
@@ -482,12 +494,56 @@ def make(K: np.ndarray, D: int, A: np.ndarray, B: np.ndarray | None, V: np.ndarr
     return Arr(K, D, A, B, V, M, closed, end, bd)
 
 
+def _remove(a: np.ndarray, idx: np.ndarray, owned: bool = False) -> np.ndarray:
+    """``a`` without the entries at the increasing indices ``idx`` (slice copies when few; in
+    place, returning a view, when ``owned`` and writeable)."""
+    if len(idx) > _FEW:
+        keep = np.ones(len(a), dtype=bool)
+        keep[idx] = False
+        return a[keep]
+    if owned and a.flags.writeable and a.flags.c_contiguous:
+        ids = idx.tolist()
+        dst = ids[0]
+        for k, i in enumerate(ids):
+            nxt = ids[k + 1] if k + 1 < len(ids) else len(a)
+            a[dst:dst + nxt - i - 1] = a[i + 1:nxt]  # an overlapping copy to the left
+            dst += nxt - i - 1
+        return a[:dst]
+    out = np.empty(len(a) - len(idx), dtype=a.dtype)
+    src = dst = 0
+    for i in idx.tolist():
+        out[dst:dst + i - src] = a[src:i]
+        dst += i - src
+        src = i + 1
+    out[dst:] = a[src:]
+    return out
+
+
+def _insert(a: np.ndarray, pos: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """``np.insert(a, pos, vals)`` for increasing ``pos`` (slice copies when few)."""
+    if len(pos) > _FEW:
+        return np.insert(a, pos, vals)
+    dt = _OBJ if _OBJ in (a.dtype, vals.dtype) else a.dtype
+    out = np.empty(len(a) + len(pos), dtype=dt)
+    src = dst = 0
+    for i, v in zip(pos.tolist(), vals.tolist()):
+        out[dst:dst + i - src] = a[src:i]
+        dst += i - src
+        out[dst] = v
+        dst += 1
+        src = i
+    out[dst:] = a[src:]
+    return out
+
+
 def from_steps(K: Any, values: Any, D: int, M: int, *, closed: bool,
-               slopes: Any = None, slope_den: int = 1, bound: int | None = None) -> Arr:
+               slopes: Any = None, slope_den: int = 1, bound: int | None = None,
+               owned: bool = False) -> Arr:
     """Right-continuous: value ``values[i] / M`` at knot ``K[i] / D``, slope ``slopes / slope_den``.
 
     When ``closed`` the value at the right end is the left limit there. ``bound``: a known upper
-    bound on ``|values|`` (trusted). No point-value array is stored.
+    bound on ``|values|`` (trusted). No point-value array is stored. ``owned``: ``K`` and
+    ``values`` are new arrays the result may keep and compact in place.
 
     >>> f = from_steps([0, 1], [0], 1, 1, closed=True, slopes=[1])   # the identity on [0, 1]
     >>> f.A.tolist(), f.B.tolist(), f.V.tolist(), f.M
@@ -501,7 +557,7 @@ def from_steps(K: Any, values: Any, D: int, M: int, *, closed: bool,
         if not _any(S):
             S = None
     if S is None:
-        return make(K, D, vals, None, None, M, closed,
+        return make(K, D, vals, None, None, M, closed, owned=owned,
                     bounds=None if bound is None else {"A": bound})
     # f = v/M + s/(sd D) (u - K) over Mt = lcm(M, sd D)
     Mt = math.lcm(M, slope_den * D)
@@ -669,13 +725,16 @@ def _few_differences(a: np.ndarray, b: np.ndarray) -> tuple[list, list] | None:
 class _Union:
     """The common refinement of two knot arrays and the maps of per-piece arrays onto it.
 
-    Three kinds: the same knots (no work), a few knots missing on either side (``np.insert``,
-    one pass per array), or general (gathers by piece index).
+    Three kinds: the same knots (no work), a few knots missing on either side (slice copies,
+    one pass per array), or general (gathers by piece index). For the first two, ``runs`` lists
+    ``(start, stop, a_offset, b_offset)``: union pieces ``start <= t < stop`` lie in piece
+    ``t - a_offset`` of ``a`` and ``t - b_offset`` of ``b``, so kernels can work on slices.
     """
 
     def __init__(self, a: np.ndarray, b: np.ndarray) -> None:
         self.kind = "same"
         self.K = a
+        self.runs: list[tuple[int, int, int, int]] | None = [(0, len(a) - 1, 0, 0)]
         if len(a) == len(b) and bool(np.array_equal(a, b)):
             return
         few = _few_differences(a, b)
@@ -685,9 +744,20 @@ class _Union:
             self.pa = np.array([p for p, _ in ins_a], dtype=np.intp)
             self.pb = np.array([p for p, _ in ins_b], dtype=np.intp)
             src = np.array([q for _, q in ins_a], dtype=np.intp)
-            self.K = np.insert(a, self.pa, b[src]) if len(src) else a
+            self.K = _insert(a, self.pa, b[src]) if len(src) else a
+            # union positions of the inserted knots: the maps to pieces of a, b shift there
+            at_a = [p + k for k, p in enumerate(self.pa.tolist())]
+            at_b = [p + k for k, p in enumerate(self.pb.tolist())]
+            cuts = sorted({0, *at_a, *at_b})
+            total_len = len(self.K) - 1
+            self.runs = []
+            for i, start in enumerate(cuts):
+                stop = cuts[i + 1] if i + 1 < len(cuts) else total_len
+                self.runs.append((start, stop, bisect.bisect_right(at_a, start),
+                                  bisect.bisect_right(at_b, start)))
             return
         self.kind = "index"
+        self.runs = None
         self.K, self.ia, self.ib, self.ona, self.onb = _union_index(a, b)
 
     def pieces(self, arr: np.ndarray | None, side: int) -> np.ndarray | None:
@@ -695,9 +765,20 @@ class _Union:
         if arr is None or self.kind == "same":
             return arr
         if self.kind == "insert":
-            p = self.pa if side == 0 else self.pb
-            return np.insert(arr, p, arr[p - 1]) if len(p) else arr
+            out = np.empty(len(self.K) - 1, dtype=arr.dtype)
+            for start, stop, oa, ob in self.runs:
+                o = oa if side == 0 else ob
+                out[start:stop] = arr[start - o:stop - o]
+            return out
         return arr[self.ia if side == 0 else self.ib]
+
+    def combine(self, op: Any, x: np.ndarray, y: np.ndarray, dtype: Any) -> np.ndarray:
+        """``op(x on the union, y on the union)`` for per-piece arrays of ``a`` and ``b``, slice by
+        slice into one new array (no copies of ``x`` and ``y`` on the union)."""
+        out = np.empty(len(self.K) - 1, dtype=dtype)
+        for start, stop, oa, ob in self.runs:
+            op(x[start - oa:stop - oa], y[start - ob:stop - ob], out=out[start:stop])
+        return out
 
     def values(self, s: _Side, side: int) -> np.ndarray:
         """The point values of side ``s`` at the union knots but the last (over ``s.M``)."""
@@ -719,7 +800,7 @@ class _Union:
             Vh = s.V[:n]
             if lin.dtype == _OBJ or Vh.dtype == _OBJ:
                 lin, Vh = obj(lin), obj(Vh)
-            return np.insert(Vh, p, lin)
+            return _insert(Vh, p, lin)
         idx = self.ia if side == 0 else self.ib
         on = self.ona if side == 0 else self.onb
         A = s.A[idx]
@@ -766,11 +847,12 @@ class Merged:
         if fs.K.dtype == _OBJ or gs.K.dtype == _OBJ:
             fs.K, gs.K = obj(fs.K), obj(gs.K)
         u = _Union(fs.K, gs.K)
+        self.u = u
         self.K, self.D = u.K, D
         self.closed = f.closed and g.closed
         self.f, self.g = fs, gs
-        self.fA, self.fB = u.pieces(fs.A, 0), u.pieces(fs.B, 0)
-        self.gA, self.gB = u.pieces(gs.A, 1), u.pieces(gs.B, 1)
+        self._fA = self._gA = None
+        self.fB, self.gB = u.pieces(fs.B, 0), u.pieces(gs.B, 1)
         self.rc = fs.V is None and gs.V is None
         self.fV = self.gV = None
         if values and not self.rc:
@@ -778,6 +860,23 @@ class Merged:
             if self.closed:
                 self.fV = _append(self.fV, fs.end)
                 self.gV = _append(self.gV, gs.end)
+
+
+    @property
+    def fA(self) -> np.ndarray:
+        if self._fA is None:
+            self._fA = self.u.pieces(self.f.A, 0)
+        return self._fA
+
+    @property
+    def gA(self) -> np.ndarray:
+        if self._gA is None:
+            self._gA = self.u.pieces(self.g.A, 1)
+        return self._gA
+
+    def runs_int64(self, *arrays: np.ndarray) -> bool:
+        """Whether slice-wise kernels apply: runs known and every array int64."""
+        return self.u.runs is not None and all(a.dtype != _OBJ for a in arrays)
 
 
 def _append(a: np.ndarray, x: int) -> np.ndarray:
@@ -823,6 +922,13 @@ def binary(f: Arr, g: Arr, op: str) -> Arr | None:
             end = fs.end * sf + sign * gs.end * sg
         return make(m.K, m.D, A, B, V, M, m.closed, end=end, bounds={"A": bA, "B": bB})
     # product with at most one sloped factor: (fA + fB u)(gA + gB u), one of fB, gB zero
+    M = fs.M * gs.M
+    if m.fB is None and m.gB is None and m.rc and fs.bA * gs.bA < _LIMIT \
+            and m.runs_int64(fs.A, gs.A):
+        # step times step: the product written slice by slice (no union copies of f and g)
+        A = m.u.combine(np.multiply, fs.A, gs.A, np.int64)
+        return make(m.K, m.D, A, None, None, M, m.closed,
+                    end=fs.end * gs.end if m.closed else None, bounds={"A": fs.bA * gs.bA})
     fA, fB, fV, fb = m.fA, m.fB, m.fV, (fs.bA, fs.bB)
     gA, gB, gV, gb = m.gA, m.gB, m.gV, (gs.bA, gs.bB)
     if fB is not None:
@@ -835,7 +941,7 @@ def binary(f: Arr, g: Arr, op: str) -> Arr | None:
         V = bmul(fV, mx(fV), gV, mx(gV))[0]
     elif m.closed:
         end = fs.end * gs.end
-    return make(m.K, m.D, A, B, V, fs.M * gs.M, m.closed, end=end, bounds={"A": bA, "B": bB})
+    return make(m.K, m.D, A, B, V, M, m.closed, end=end, bounds={"A": bA, "B": bB})
 
 
 def scale(f: Arr, num: int, den: int) -> Arr:
@@ -878,12 +984,23 @@ def int_inner(f: Arr, g: Arr) -> Fraction:
     m = merge(f, g, values=False)
     du, span = _diff(m.K)
     den = m.f.M * m.g.M * m.D
-    a, b, c, d = m.fA, m.fB, m.gA, m.gB
+    b, d = m.fB, m.gB
     ba, bb, bc, bd = m.f.bA, m.f.bB, m.g.bA, m.g.bB
-    if b is None and d is None:
+    if m.fB is None and m.gB is None:
+        fA, gA = m.f.A, m.g.A
+        if span * ba * bc < _LIMIT and m.runs_int64(du, fA, gA):
+            # every partial sum of du a c is at most span ba bc: int64, slice by slice, with no
+            # product array and no union copies of f and g
+            tot = 0
+            for start, stop, oa, ob in m.u.runs:
+                tot += int(np.einsum("i,i,i->", du[start:stop], fA[start - oa:stop - oa],
+                                     gA[start - ob:stop - ob]))
+            return Fraction(tot, den)
+        a, c = m.fA, m.gA
         P, bP = bmul(a, ba, c, bc)
         return Fraction(bdot(du, P, span * bP), den)
     # 6 ∫ (a + b u)(c + d u) du = 6 ac du + 3 (ad + bc)(u1^2 - u0^2) + 2 bd (u1^3 - u0^3)
+    a, c = m.fA, m.gA
     u0, u1 = m.K[:-1], m.K[1:]
     bK = _kb(m.K)
     ac, bac = bmul(a, ba, c, bc)

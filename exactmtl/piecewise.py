@@ -348,7 +348,7 @@ class Piecewise(SympyDisplay):
         >>> f.breakpoints, f(Fraction(3, 4)), f.pieces
         ((Fraction(1, 2), Fraction(3, 4)), Fraction(3, 2), 3)
         """
-        K = _ic.int_array(knots, "knots")
+        K = _ic.int_array(knots, "knots", scan=False)
         V, vbound = _ic.int_array(values, "values", bound=True)
         kd = as_exact_int(knot_denominator, "knot_denominator", minimum=1)
         vd = as_exact_int(value_denominator, "value_denominator", minimum=1)
@@ -362,13 +362,14 @@ class Piecewise(SympyDisplay):
                                   f"knots[{i + 1}]={K[i + 1]}")
         if len(V) != len(K) - 1:
             raise InvalidArgument(f"len(values)={len(V)} must be len(knots) - 1 = {len(K) - 1}")
+        K = _ic.sorted_checked(K)
         S = None
         if slopes is not None:
             S = _ic.int_array(slopes, "slopes")
             if len(S) != len(V):
                 raise InvalidArgument(f"len(slopes)={len(S)} must be len(values) = {len(V)}")
         return cls._from_arr(_ic.from_steps(K, V, kd, vd, closed=bool(closed), slopes=S,
-                                            slope_den=sd, bound=vbound))
+                                            slope_den=sd, bound=vbound, owned=True))
 
     @classmethod
     def linear(cls, breakpoints: Sequence[Any], pieces: Sequence[tuple[Any, Any]],
