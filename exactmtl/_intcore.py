@@ -497,6 +497,8 @@ def make(K: np.ndarray, D: int, A: np.ndarray, B: np.ndarray | None, V: np.ndarr
 def _remove(a: np.ndarray, idx: np.ndarray, owned: bool = False) -> np.ndarray:
     """``a`` without the entries at the increasing indices ``idx`` (slice copies when few; in
     place, returning a view, when ``owned`` and writeable)."""
+    if not len(idx):
+        return a
     if len(idx) > _FEW:
         keep = np.ones(len(a), dtype=bool)
         keep[idx] = False
@@ -1217,7 +1219,7 @@ def _compose_blocks(f: Arr, g: Arr) -> Arr | None:
     # bounds of every output entry, to choose int64 or object arrays
     gAm = max(map(abs, gA))
     bK = max(abs(k) for k in gK) * Df * L
-    for j, r0, r1, s in blocks:
+    for j, _r0, _r1, s in blocks:
         if s:
             bK = max(bK, (bKf * Mg + abs(gA[j]) * Df) * (L // abs(gB[j])))
     bA = L * (bAf * Mg + bBf * Df * gAm)
