@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from fractions import Fraction
 from typing import Any
 
@@ -171,8 +172,12 @@ def ints(values: list[int]) -> np.ndarray:
     """An exact integer array from Python ints: int64 below ``2^62``, else object."""
     if not values:
         return np.zeros(0, dtype=np.int64)
-    if max(max(values), -min(values)) < _LIMIT:
-        return np.array(values, dtype=np.int64)
+    try:
+        arr = np.array(values, dtype=np.int64)
+    except OverflowError:
+        arr = None
+    if arr is not None and mx(arr) < _LIMIT:
+        return arr
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
@@ -373,12 +378,16 @@ def sorted_checked(K: np.ndarray) -> np.ndarray:
 
 def scaled(xs: list[Fraction]) -> tuple[np.ndarray, int]:
     """(integer array ``k``, common denominator ``d``) with ``xs[i] == k[i] / d`` exactly."""
-    nums = [x.numerator for x in xs]
-    dens = {x.denominator for x in xs}
+    nums = list(map(_NUM, xs))
+    dens = set(map(_DEN, xs))
     den = math.lcm(*dens)
-    if den != 1:
+    if len(dens) > 1:
         nums = [x.numerator * (den // x.denominator) for x in xs]
     return ints(nums), den
+
+
+_NUM = operator.attrgetter("numerator")
+_DEN = operator.attrgetter("denominator")
 
 
 def _frozen(*arrays: np.ndarray | None) -> None:

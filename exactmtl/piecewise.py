@@ -33,7 +33,7 @@ import numpy as np
 
 from exactmtl import _intcore as _ic
 from exactmtl._validate import as_bool, as_exact, as_exact_int, as_list, check_budget, shown
-from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
+from exactmtl.errors import ExactMTLError, InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.printing import SympyDisplay
 
 __all__ = [
@@ -319,6 +319,11 @@ class Piecewise(SympyDisplay):
         (Fraction(5, 1), Fraction(7, 1))
         """
         a, b = _domain(domain)
+        breakpoints = as_list(breakpoints, "breakpoints", what="breakpoints")
+        if len(breakpoints) + 1 >= _ARRAY_MIN_PIECES:
+            fast = _steps_from_lists(breakpoints, values, a, b)
+            if fast is not None:
+                return fast
         ks, values = _interior(breakpoints, a, b), as_list(values, "values", what="values")
         if len(values) != len(ks) - 1:
             raise InvalidArgument(
@@ -976,6 +981,28 @@ def _domain(domain: tuple[Any, Any]) -> tuple[Fraction, Fraction]:
     if not a < b:
         raise InvalidArgument(f"domain=({a}, {b}) must have a < b")
     return a, b
+
+
+def _steps_from_lists(breakpoints: list, values: Any, a: Fraction, b: Fraction
+                      ) -> Piecewise | None:
+    """``Piecewise.step`` checked on integer arrays (order by one numpy comparison instead of
+    Fraction comparisons); ``None`` on any problem, so that the element-wise path reports it
+    with its exact message."""
+    try:
+        vl = as_list(values, "values", what="values")
+        if len(vl) != len(breakpoints) + 1:
+            return None
+        frac = Fraction
+        ks = [a, *[t if t.__class__ is frac else as_exact(t, "breakpoints") for t in breakpoints],
+              b]
+        vs = [v if v.__class__ is frac else as_exact(v, "values") for v in vl]
+    except (ExactMTLError, TypeError, ValueError, ArithmeticError):
+        return None
+    kn, kden = _ic.scaled(ks)
+    if not bool(np.all(kn[1:] > kn[:-1])):
+        return None
+    num, den = _ic.scaled(vs)
+    return Piecewise._from_arr(_ic.from_steps(kn, num, kden, den, closed=False, owned=True))
 
 
 def _interior(breakpoints: Sequence[Any], a: Fraction, b: Fraction) -> tuple[Fraction, ...]:
