@@ -706,3 +706,48 @@ def test_from_arrays_leaves_the_callers_arrays_alone():
     arr = f._as_arr()
     with pytest.raises(ValueError, match="read-only"):
         arr.A[0] = 5
+
+
+@settings(max_examples=40)
+@given(n=st.integers(48, 120), data=st.data(),
+       defect=st.sampled_from(["none", "order", "outside", "float", "length", "value float",
+                               "equal"]))
+def test_step_from_long_lists_matches_oracle(n, data, defect):
+    """``Piecewise.step`` with many pieces checks order on integer arrays; every defect still
+    gets the element-wise path's exact message (the same as the oracle's)."""
+    dom = data.draw(DOMAINS)
+    a, b = dom
+    dens = st.sampled_from([n + 1, 3 * (n + 1), 2**63, 2**64 + 1])
+    cuts = sorted(data.draw(st.sets(st.integers(1, 10**6), min_size=n - 1, max_size=n - 1)))
+    den = data.draw(dens)
+    bps = [a + (b - a) * F(c, 10**6 + 1) for c in cuts]
+    bps = [F(t.numerator * den, t.denominator * den) for t in bps]  # the same values
+    vals = data.draw(st.lists(RATS, min_size=n, max_size=n))
+    i = data.draw(st.integers(1, n - 3))
+    if defect == "order":
+        bps[i], bps[i + 1] = bps[i + 1], bps[i]
+    elif defect == "equal":
+        bps[i + 1] = bps[i]
+    elif defect == "outside":
+        bps[-1] = b
+    elif defect == "float":
+        bps[i] = 0.5
+    elif defect == "value float":
+        vals[i] = 0.25
+    elif defect == "length":
+        vals.append(F(1))
+    got = _outcome_any(lambda: Piecewise.step(bps, vals, domain=dom))
+    ref = _outcome_any(lambda: old.Piecewise.step(bps, vals, domain=dom))
+    assert got[0] == ref[0], (got, ref)
+    if got[0] == "ok":
+        assert same(got[1], ref[1]) and got[1]._arr is not None
+    else:
+        assert got[1] == ref[1]
+    assert (got[0] == "ok") == (defect == "none")
+
+
+def _outcome_any(fn):
+    try:
+        return ("ok", fn())
+    except (TypeError, ValueError) as exc:
+        return (type(exc).__name__, str(exc))
