@@ -829,7 +829,24 @@ def _kb(K: np.ndarray) -> int:
 def _union_index(a: np.ndarray, b: np.ndarray) -> tuple:
     """The sorted union ``u`` of two strictly increasing arrays with the same ends, and for each
     union piece ``u[j] .. u[j+1]`` the piece of ``a`` (of ``b``) containing it, and whether
-    ``u[j]`` is a knot of ``a`` (of ``b``). One binary search of ``b`` in ``a``."""
+    ``u[j]`` is a knot of ``a`` (of ``b``): for int64 knots one stable sort of the two runs
+    (a linear merge) with the side tagged in the lowest bit; otherwise one binary search."""
+    if a.dtype != _OBJ and b.dtype != _OBJ:  # entries below 2^62: 2 K + 1 fits int64
+        c = np.concatenate((a << 1, (b << 1) | 1))
+        c.sort(kind="stable")
+        v = c >> 1
+        first = np.empty(len(c), dtype=bool)  # the first of each value: the a entry of a pair
+        first[0] = True
+        np.not_equal(v[1:], v[:-1], out=first[1:])
+        idx = np.flatnonzero(first)
+        u = v[idx]
+        tag = (c & 1).astype(bool)
+        ona = ~tag[idx]
+        nxt = np.append(first[1:], True)  # a pair: the entry after the a entry is b's
+        onb = tag[idx] | ~nxt[idx]
+        ia = np.cumsum(ona[:-1]) - 1
+        ib = np.cumsum(onb[:-1]) - 1
+        return u, ia, ib, ona[:-1], onb[:-1]
     n, m = len(a), len(b)
     pos = np.searchsorted(a, b)  # a[pos - 1] < b[j] <= a[pos]
     dup = a[np.minimum(pos, n - 1)] == b
