@@ -76,6 +76,19 @@ def pairs(draw, max_degree=1, same_closed=False):
     return f, g
 
 
+@contextlib.contextmanager
+def _index_merge():
+    """Merges of different knot arrays take the general index path (not the insertion one)."""
+    from exactmtl import _intcore
+
+    saved = _intcore._FEW
+    _intcore._FEW = 0
+    try:
+        yield
+    finally:
+        _intcore._FEW = saved
+
+
 def both(data):
     """(new Piecewise held as integer arrays, oracle Piecewise) of the same data."""
     knots, polys, values, closed = data
@@ -151,6 +164,10 @@ def test_add_sub_mul(fg):
         assert same(fn + gn, fo + go)
         assert same(fn - gn, fo - go)
         assert same(fn * gn, fo * go)
+    with arrays_forced(), _index_merge():  # the general merge (knots in any position)
+        assert same(fn + gn, fo + go)
+        assert same(fn - gn, fo - go)
+        assert same(fn * gn, fo * go)
 
 
 @given(data=st.data(), c=RATS)
@@ -163,10 +180,10 @@ def test_scalar_and_negation(data, c):
         assert same(n + c, o + c)
 
 
-@given(fg=pairs())
-def test_integrate_inner_sup_norm(fg):
+@given(fg=pairs(), use_index=st.booleans())
+def test_integrate_inner_sup_norm(fg, use_index):
     (fn, fo), (gn, go) = both(fg[0]), both(fg[1])
-    with arrays_forced():
+    with arrays_forced(), (_index_merge() if use_index else contextlib.nullcontext()):
         assert integrate(fn) == old.integrate(fo)
         assert inner(fn, gn) == old.inner(fo, go) == old.integrate(fo * go)
         assert sup_norm(fn) == old.sup_norm(fo)
@@ -178,10 +195,10 @@ def _fields(r):
     return (r.verdict, r.domain, r.exceptions, r.witness, r.witness_point, r.values, r.intervals)
 
 
-@given(fg=pairs())
-def test_equal_matches_oracle(fg):
+@given(fg=pairs(), use_index=st.booleans())
+def test_equal_matches_oracle(fg, use_index):
     (fn, fo), (gn, go) = both(fg[0]), both(fg[1])
-    with arrays_forced():
+    with arrays_forced(), (_index_merge() if use_index else contextlib.nullcontext()):
         assert _fields(equal(fn, gn)) == _fields(old.equal(fo, go))
         assert _fields(equal(fn, fn)) == _fields(old.equal(fo, fo))
 
@@ -406,16 +423,7 @@ def test_materialised_methods_match_oracle(data):
 
 from exactmtl import _intcore as ic  # noqa: E402
 
-
-@contextlib.contextmanager
-def index_merge():
-    """Every merge of two different knot arrays takes the general (index) path."""
-    saved = ic._FEW
-    ic._FEW = 0
-    try:
-        yield
-    finally:
-        ic._FEW = saved
+index_merge = _index_merge
 
 
 BOUNDARY = [2**61, 2**62 - 1, 2**62, 2**62 + 1, 2**63 - 1, 2**63, 2**64]
