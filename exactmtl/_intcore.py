@@ -1089,14 +1089,8 @@ def _knot_value(f: Arr, i: int) -> int:
 def value_at(f: Arr, p: int, q: int) -> Fraction:
     """The value at ``x = p / q`` (``q > 0``, inside the domain)."""
     # piece: the last knot K[i] with K[i] / D <= p / q, i.e. K[i] <= floor(p D / q)
-    t = (p * f.D) // q
     K = f.K
-    if K.dtype == _OBJ:
-        import bisect
-
-        i = bisect.bisect_right(K.tolist(), t) - 1
-    else:
-        i = int(np.searchsorted(K, t, side="right")) - 1
+    i = _search(K, (p * f.D) // q, "right") - 1
     if i == len(f.A) or int(K[i]) * q == p * f.D:
         return Fraction(_knot_value(f, i), f.M)
     b = int(f.Bx[i]) if f.Bx is not None else 0
@@ -1157,13 +1151,7 @@ def _outer_at(KfM: np.ndarray, f: Arr, Y: np.ndarray, Mg: int) -> np.ndarray:
 
 def _outer_scalar(f: Arr, Y: int, Mg: int) -> int:
     """The value of ``f`` at ``Y / (Mg Df)`` (inside its domain), numerator over ``Mf Mg``."""
-    t = Y // Mg  # K[i] Mg <= Y  iff  K[i] <= floor(Y / Mg)
-    if f.K.dtype == _OBJ:
-        import bisect
-
-        i = bisect.bisect_right(f.K.tolist(), t) - 1
-    else:
-        i = int(np.searchsorted(f.K, t, side="right")) - 1
+    i = _search(f.K, Y // Mg, "right") - 1  # K[i] Mg <= Y  iff  K[i] <= floor(Y / Mg)
     n = len(f.A)
     if i >= n:
         return f.end * Mg
@@ -1188,11 +1176,10 @@ def compose(f: Arr, g: Arr) -> Arr | None:
 
 
 def _search(K: np.ndarray, t: int, side: str) -> int:
-    if K.dtype == _OBJ or abs(t) >= _LIMIT:
-        import bisect
-
-        keys = K.tolist()
-        return (bisect.bisect_right if side == "right" else bisect.bisect_left)(keys, t)
+    """``np.searchsorted(K, t, side)`` for a Python int ``t`` of any size (O(log N) compares,
+    also on object arrays)."""
+    if K.dtype != _OBJ and abs(t) >= _LIMIT:  # beyond every int64 entry (all below 2^62)
+        return len(K) if t > 0 else 0
     return int(np.searchsorted(K, t, side=side))
 
 
