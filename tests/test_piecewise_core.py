@@ -759,3 +759,74 @@ def _outcome_any(fn):
         return ("ok", fn())
     except (TypeError, ValueError) as exc:
         return (type(exc).__name__, str(exc))
+
+
+def canonical_ok(arr) -> bool:
+    """The normal form of ``exactmtl._intcore``: what makes ``equal_arrays`` a true equality."""
+    import math
+
+    K, A = arr.K.tolist(), arr.A.tolist()
+    B = arr.Bx.tolist() if arr.Bx is not None else [0] * len(A)
+    V = arr.V.tolist()
+    n = len(A)
+    ok = all(K[i] < K[i + 1] for i in range(n))
+    ok &= math.gcd(arr.D, *K) == 1
+    ok &= math.gcd(arr.M, *A, *B, *V) == 1
+    ok &= (arr.Bx is None) == (not any(B))
+    rc = all(V[i] == A[i] + B[i] * K[i] for i in range(n))
+    ok &= (arr.Vx is None) == rc
+    ok &= (arr.end is None) == (not arr.closed)
+    for i in range(1, n):  # no two neighbours that one piece could hold
+        ok &= not (A[i] == A[i - 1] and B[i] == B[i - 1] and V[i] == A[i] + B[i] * K[i])
+    for x in (arr.K, arr.A, arr.Bx, arr.Vx):
+        if x is not None:
+            big = max(map(abs, x.tolist())) >= 2**62
+            ok &= (x.dtype == object) == big and not x.flags.writeable
+    return bool(ok)
+
+
+@settings(max_examples=60)
+@given(fg=pairs(), c=RATS, use_index=st.booleans())
+def test_results_are_canonical(fg, c, use_index):
+    """Every array-path result is in normal form (so ``==`` on arrays is equality of functions),
+    whichever merge or composition kernel made it."""
+    fn, gn = both(fg[0])[0], both(fg[1])[0]
+    with arrays_forced(), (_index_merge() if use_index else contextlib.nullcontext()):
+        outs = [fn + gn, fn - gn, c * fn, fn * 0, fn + c]
+        if fn.degree <= 0 or gn.degree <= 0:
+            outs.append(fn * gn)
+    for out in outs:
+        arr = out._as_arr()
+        assert arr is not None and canonical_ok(arr)
+
+
+@given(data=st.data())
+def test_compositions_are_canonical(data):
+    dom = data.draw(DOMAINS)
+    fn, _ = both(data.draw(raw(dom)))
+    gn, _ = both(data.draw(into(dom, data.draw(DOMAINS))))
+    fa, ga = fn._as_arr(), gn._as_arr()
+    if fa is None or ga is None:
+        return
+    for kernel in (ic._compose_blocks, ic._compose_general):
+        out = kernel(fa, ga)
+        if out is not None:
+            assert canonical_ok(out)
+
+
+def test_canonical_checker_can_fail():
+    """The checker itself rejects forms that break each rule."""
+    good = ic.from_steps([0, 1, 2], [3, 5], 2, 1, closed=True)
+    assert canonical_ok(good)
+    bad = [
+        ic.Arr(good.K, good.D, good.A, None, ic.ints([3, 5, 5]), good.M, True, 5),  # V stored
+        ic.Arr(good.K, good.D, good.A, ic.ints([0, 0]), None, good.M, True, 5),  # zero slopes
+        ic.Arr(ic.ints([0, 2, 4]), 4, good.A, None, None, good.M, True, 5),  # D not lowest
+        ic.Arr(good.K, good.D, ic.ints([6, 10]), None, None, 2, True, 10),  # M not lowest
+        ic.Arr(good.K, good.D, ic.ints([3, 3]), None, None, 1, True, 3),  # unmerged
+    ]
+    for arr in bad:
+        for x in (arr.K, arr.A, arr.Bx, arr.Vx):
+            if x is not None:
+                x.setflags(write=False)
+        assert not canonical_ok(arr)
