@@ -323,6 +323,8 @@ def exact_div(a: np.ndarray, g: int) -> np.ndarray:
         return a
     if a.dtype != _OBJ and g >= _LIMIT:
         return obj(a) // g
+    if a.dtype != _OBJ and not g & (g - 1):  # a power of two: an (exact) arithmetic shift
+        return a >> (g.bit_length() - 1)
     return a // g
 
 
