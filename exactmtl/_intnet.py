@@ -242,6 +242,7 @@ def _refine(st: _State, relu: list[int], limit: int, budget: bool) -> _State:
         del gg
         L = math.lcm(L, _lcm_of(den))
         parts.append((j, idx, num, den))
+        del num, den
     span = int(st.T[-1]) - int(st.T[0])
     bzs = max(st.bz)
     bss = max(st.bs)
@@ -255,13 +256,12 @@ def _refine(st: _State, relu: list[int], limit: int, budget: bool) -> _State:
         if den.dtype == _OBJ or np.any(den != L):
             num *= L // den
         offs.append((idx, num))
-    del parts
+    del parts, found, num, den
     if len(offs) == 1:
         idx, off = offs[0]
     else:
         idx = np.concatenate([i for i, _ in offs])
         off = np.concatenate([o for _, o in offs])
-        del offs
         pos = st.T[idx] * L
         pos += off
         order = np.argsort(pos, kind="stable")  # a merge of sorted runs (timsort)
@@ -277,7 +277,8 @@ def _refine(st: _State, relu: list[int], limit: int, budget: bool) -> _State:
     N = n + m
     dtype = st.T.dtype
     # every piece crossed exactly once (idx is sorted; one neuron's pieces are distinct)
-    once = m == n and (len(found) == 1 or not np.any(idx[1:] == idx[:-1]))
+    once = m == n and (len(offs) == 1 or not np.any(idx[1:] == idx[:-1]))
+    del offs
     if once:
         oldp: Any = slice(0, None, 2)
         newp: Any = slice(1, None, 2)
@@ -300,19 +301,25 @@ def _refine(st: _State, relu: list[int], limit: int, budget: bool) -> _State:
         tmp += off
         Tn[newp] = tmp
         del tmp
+    st.T = T = None  # type: ignore[assignment]  # free as we go
+    if once:
+        del idx
     Zn, Sn = [], []
-    for g in range(len(st.Z)):
+    groups = len(st.Z)
+    for g in range(groups):
         Z, S = st.Z[g], st.S[g]
         z = np.empty(N + 1, dtype=dtype)
         if once:
             np.multiply(Z, L, out=z[oldp])
+            np.multiply(Z[:-1], L, out=z[newp])
             if st.bs[g]:
-                np.multiply(S, off, out=z[newp])
-                tmp = Z[:-1] * L
-                z[newp] += tmp
-                del tmp
-            else:
-                np.multiply(Z[:-1], L, out=z[newp])
+                if g == groups - 1:  # the offsets' last use: scale them in place
+                    off *= S
+                    z[newp] += off
+                    del off
+                else:
+                    z[newp] += S * off
+            st.Z[g] = Z = None  # type: ignore[call-overload]
             s = np.empty(N, dtype=dtype)
             s[0::2] = S
             s[1::2] = S
@@ -324,9 +331,9 @@ def _refine(st: _State, relu: list[int], limit: int, budget: bool) -> _State:
             z[newp] = tmp
             del tmp
             s = np.repeat(S, reps)
+        st.Z[g] = st.S[g] = Z = S = None  # type: ignore[call-overload]  # free as we go
         Zn.append(z)
         Sn.append(s)
-        st.Z[g] = st.S[g] = None  # type: ignore[call-overload]  # free as we go
     return _State(Tn, st.D * L, Zn, Sn, st.E * L, [b * L for b in st.bz], list(st.bs),
                   st.group, [v * L for v in st.beta])
 
@@ -342,6 +349,31 @@ def _activation(st: _State, j: int, act: str) -> tuple[np.ndarray, np.ndarray]:
     pos |= a[1:] > 0
     s = np.where(pos, st.S[g], 0)
     return a, s
+
+
+def _plus(acc: Any, term: np.ndarray) -> np.ndarray:
+    """``acc + term`` (``term`` a fresh array, adopted when ``acc`` is None)."""
+    if acc is None:
+        return term
+    acc += term
+    return acc
+
+
+def _accumulate(acc: list[Any], users: list[int], coef: list[list[int]], j: int,
+                arr: np.ndarray) -> None:
+    """``acc[h] += coef[h][j] * arr`` for ``h`` in ``users``; ``arr`` (ours) is scaled in place
+    by its last user."""
+    for k, h in enumerate(users):
+        c = coef[h][j]
+        if k == len(users) - 1:
+            if c != 1:
+                arr *= c
+            if acc[h] is None:
+                acc[h] = arr.copy() if arr.base is not None or not arr.flags.writeable else arr
+            else:
+                acc[h] += arr
+        else:
+            acc[h] = _plus(acc[h], arr * c)
 
 
 def _params(layer: Any) -> tuple[list[tuple], list[int], list[Fraction], list[Fraction]]:
@@ -395,36 +427,55 @@ def _affine(st: _State, acts: tuple[str, ...], nxt: Any, limit: int) -> _State:
         st.to_object()
     n = st.pieces
     dtype = st.T.dtype
-    Z2 = [np.zeros(n + 1, dtype=dtype) for _ in keys]
-    S2 = [np.zeros(n, dtype=dtype) for _ in keys]
+    Z2: list[Any] = [None] * len(keys)
+    S2: list[Any] = [None] * len(keys)
     for h in range(len(keys)):
         for g, c in ident[h].items():
             if c:
-                Z2[h] += st.Z[g] * c
-                S2[h] += st.S[g] * c
+                Z2[h] = _plus(Z2[h], st.Z[g] * c)
+                S2[h] = _plus(S2[h], st.S[g] * c)
         if sig[h]:
-            Z2[h] += st.T * sig[h]
-            S2[h] += sig[h]
+            Z2[h] = _plus(Z2[h], st.T * sig[h])
+            S2[h] = _plus(S2[h], np.full(n, sig[h], dtype=dtype))
+    # slopes first (then the old slopes are freed), values second; the group's last ReLU
+    # neuron works in place on the group's arrays
+    last_use = {st.group[j]: j for j in relu}
+    users = {j: [h for h in range(len(keys)) if coef[h][j]] for j in relu}
     for j in relu:
-        users = [h for h in range(len(keys)) if coef[h][j]]
-        if not users:
-            continue
-        a, s = _activation(st, j, "relu")
-        for k, h in enumerate(users):
-            c = coef[h][j]
-            if k == len(users) - 1:  # the last user scales the temporaries in place
-                if c != 1:
-                    a *= c
-                    s *= c
-                Z2[h] += a
-                S2[h] += s
+        g = st.group[j]
+        if users[j]:
+            gt = st.Z[g] > -st.beta[j]
+            pos = gt[:-1] | gt[1:]  # the piece is where the neuron is positive
+            del gt
+            if last_use[g] == j:
+                s = st.S[g]
+                s *= pos
             else:
-                Z2[h] += a * c
-                S2[h] += s * c
-        del a, s
+                s = np.where(pos, st.S[g], 0)
+            del pos
+            _accumulate(S2, users[j], coef, j, s)
+            del s
+        if last_use[g] == j:
+            st.S[g] = None  # type: ignore[call-overload]
+    for j in relu:
+        g = st.group[j]
+        if users[j]:
+            a = st.Z[g] if last_use[g] == j else st.Z[g].copy()
+            if st.beta[j]:
+                a += st.beta[j]
+            np.maximum(a, 0, out=a)
+            _accumulate(Z2, users[j], coef, j, a)
+            del a
+        if last_use[g] == j:
+            st.Z[g] = None  # type: ignore[call-overload]
     T = st.T
     for g in range(len(st.Z)):
         st.Z[g] = st.S[g] = None  # type: ignore[call-overload]
+    for h in range(len(keys)):  # a group no neuron feeds: the zero function
+        if Z2[h] is None:
+            Z2[h] = np.zeros(n + 1, dtype=dtype)
+        if S2[h] is None:
+            S2[h] = np.zeros(n, dtype=dtype)
     # canonical: drop the interior knots where every group stays one affine function
     if n > 1:
         keep = np.zeros(n + 1, dtype=bool)
