@@ -9,8 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import exactmtl.networks as networks_module
-from exactmtl import Network, equal, limits, telgarsky_network, triangle
-from exactmtl import _intnet
+from exactmtl import Network, _intnet, equal, limits, telgarsky_network, triangle
 from exactmtl._intcore import equal_arrays
 from exactmtl.strategies import networks
 
@@ -148,5 +147,5 @@ def test_budget_is_checked_before_the_crossings_are_inserted():
 def test_telgarsky_layer_regions(k):
     c = telgarsky_network(k).compile()
     assert c.regions == 1 << k
-    assert c.layer_regions == (tuple(2 << i for i in range(k)) + (1 << k,) if k else (1,))
+    assert c.layer_regions == ((*(2 << i for i in range(k)), 1 << k) if k else (1,))
     assert bool(equal(c.outputs[0], triangle(k)))
