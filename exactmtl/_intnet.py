@@ -31,6 +31,7 @@ canonical integer forms of :mod:`exactmtl._intcore` (through ``_intcore.make``).
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -44,6 +45,8 @@ from exactmtl._validate import check_budget
 __all__ = ["compile_continuous", "supported"]
 
 _OBJ = np.dtype(object)
+# ``make`` takes ``V=None`` (right-continuous, trusted) with the right-end value ``end``
+_MAKE_RC = "end" in inspect.signature(_intcore.make).parameters
 _MAX_WIDTH = 32  # wider layers (one-hidden-layer constructions) take the general engine
 
 
@@ -548,11 +551,18 @@ def _outputs(st: _State, acts: tuple[str, ...], closed: bool, limit: int
             union |= s[1:] != s[:-1]
         A = s * st.T[:-1]
         np.subtract(a[:-1], A, out=A)
-        V = a if closed else a[:-1]
-        outs.append(_intcore.make(st.T, st.D, A, s, V, st.E, closed))
-        del a, s, A, V
         if last:
             st.Z[g] = st.S[g] = None  # type: ignore[call-overload]
+        if _MAKE_RC:  # a continuous function is right-continuous: no value array
+            end = int(a[-1]) if closed else None
+            del a
+            outs.append(_intcore.make(st.T, st.D, A, s, None, st.E, closed, end=end))
+        else:
+            V = a if closed else a[:-1]
+            del a
+            outs.append(_intcore.make(st.T, st.D, A, s, V, st.E, closed))
+            del V
+        del s, A
     if union is None:
         return outs, outs[0].pieces
     return outs, int(np.count_nonzero(union)) + 1
