@@ -149,3 +149,19 @@ def test_telgarsky_layer_regions(k):
     assert c.regions == 1 << k
     assert c.layer_regions == ((*(2 << i for i in range(k)), 1 << k) if k else (1,))
     assert bool(equal(c.outputs[0], triangle(k)))
+
+
+def test_width_32_many_crossings_per_piece():
+    """32 ReLU units crossing inside the same pieces (merge of sorted runs), then a second wide
+    layer whose units share rows (groups) and cross again."""
+    w = 32
+    first = ([[F(1 + i % 3)] for i in range(w)], [F(-i, w + 1) for i in range(w)], "relu")
+    rows = [[F(g + 1, 32)] * w for g in range(4)]  # four groups of eight units
+    second = ([rows[i % 4] for i in range(w)], [F(-(i + 1), 23) for i in range(w)],
+              ["relu"] * (w - 2) + ["identity"] * 2)
+    net = Network([first, second, ([[F(1, 1 + i % 3) for i in range(w)]], [1], "identity")])
+    assert _intnet.supported(net)
+    assert net.compile().layer_regions == (32, 51, 51)  # 19 crossings, up to 2 in a piece
+    for dom, closed in (((0, 1), True), ((F(-1, 3), 2), False)):
+        _same(_fused(net, dom, closed), _general(net, dom, closed))
+        _same(_fused(net, dom, closed, 0), _general(net, dom, closed))
