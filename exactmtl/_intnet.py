@@ -47,11 +47,11 @@ __all__ = ["compile_continuous", "supported"]
 _OBJ = np.dtype(object)
 # ``make`` takes ``V=None`` (right-continuous, trusted) with the right-end value ``end``
 _MAKE_RC = "end" in inspect.signature(_intcore.make).parameters
-_MAX_WIDTH = 32  # wider layers (one-hidden-layer constructions) take the general engine
+_MAX_WIDTH = 8  # wider layers take the general engine (its matrix products cost less there)
 
 
 def supported(net: Any) -> bool:
-    """Whether the fused kernel handles ``net``: no Heaviside neuron, every width <= 32.
+    """Whether the fused kernel handles ``net``: no Heaviside neuron, every width <= 8.
 
     >>> from exactmtl.networks import deep_sawtooth_network, telgarsky_network
     >>> supported(telgarsky_network(4)), supported(deep_sawtooth_network(4))
@@ -394,9 +394,9 @@ def _affine(st: _State, acts: tuple[str, ...], nxt: Any, limit: int) -> _State:
     D = st.D
     E2 = math.lcm(st.E * dW, *[(s / D).denominator for _, s in keys],
                   *[v.denominator for v in biases])
-    width = len(acts)
     # integer coefficient of neuron j in group h, over E2
-    coef = [[int(row[j] * E2 / st.E) for j in range(width)] for row, _ in keys]
+    unit = E2 // st.E  # a multiple of every weight's denominator
+    coef = [[w.numerator * (unit // w.denominator) for w in row] for row, _ in keys]
     sig = [int(s * E2 / D) for _, s in keys]  # skip: value sig * u, slope sig
     # identity neurons of one group merge into one term; their biases into a constant
     ident: list[dict[int, int]] = [{} for _ in keys]

@@ -17,7 +17,7 @@ one common denominator) every neuron is affine on every piece; pieces are split 
 rational zero crossings of the pre-activations, then the activation is applied piece by piece.
 Arithmetic is vectorised with numpy ``int64`` whenever a bound computed beforehand shows that
 no intermediate exceeds ``2**62``, and with Python integers (``object`` arrays) otherwise.
-Continuous networks (identity and ReLU neurons, widths <= 32, e.g. Telgarsky's) take a fused
+Continuous networks (identity and ReLU neurons, widths <= 8, e.g. Telgarsky's) take a fused
 kernel (``exactmtl._intnet``): values at the knots and slopes per piece only, one pass per
 layer, neurons sharing a weight row held once; the general engine here handles the rest and is
 its oracle in the tests.

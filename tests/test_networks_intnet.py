@@ -132,9 +132,9 @@ def test_routing():
     assert _intnet.supported(telgarsky_network(8))
     assert not _intnet.supported(deep_sawtooth_network(3))      # Heaviside: general engine
     assert not _intnet.supported(heaviside_sawtooth_network(3))
-    wide = Network([([[1]] * 40, [F(-i, 40) for i in range(40)], "relu"),
-                    ([[1] * 40], [0], "identity")])
-    assert not _intnet.supported(wide)                          # wider than 32: general
+    wide = Network([([[1]] * 9, [F(-i, 9) for i in range(9)], "relu"),
+                    ([[1] * 9], [0], "identity")])
+    assert not _intnet.supported(wide)                          # wider than 8: general
 
 
 def test_budget_is_checked_before_the_crossings_are_inserted():
@@ -154,9 +154,11 @@ def test_telgarsky_layer_regions(k):
     assert bool(equal(c.outputs[0], triangle(k)))
 
 
-def test_width_32_many_crossings_per_piece():
+def test_width_32_many_crossings_per_piece(monkeypatch):
     """32 ReLU units crossing inside the same pieces (merge of sorted runs), then a second wide
-    layer whose units share rows (groups) and cross again."""
+    layer whose units share rows (groups) and cross again (the kernel, past its routing width).
+    """
+    monkeypatch.setattr(_intnet, "_MAX_WIDTH", 32)
     w = 32
     first = ([[F(1 + i % 3)] for i in range(w)], [F(-i, w + 1) for i in range(w)], "relu")
     rows = [[F(g + 1, 32)] * w for g in range(4)]  # four groups of eight units
