@@ -170,3 +170,23 @@ def test_width_32_many_crossings_per_piece(monkeypatch):
     for dom, closed in (((0, 1), True), ((F(-1, 3), 2), False)):
         _same(_fused(net, dom, closed), _general(net, dom, closed))
         _same(_fused(net, dom, closed, 0), _general(net, dom, closed))
+
+
+def test_the_pieces_budget_has_the_same_threshold_on_both_engines():
+    from exactmtl import ResourceLimitError
+
+    net = Network([([[1], [-1]], [F(-1, 3), F(1, 2)], "relu"),
+                   ([[2, 1], [1, -3]], [F(-1, 5), F(1, 7)], ["relu", "identity"]),
+                   ([[-1, 2], [3, 1]], [F(1, 4), 0], "relu"), ([[1, 1]], [0], "identity")])
+    needed = []
+    for compile_ in (lambda: _fused(net, (-1, 2), True), lambda: _general(net, (-1, 2), True)):
+        p = 1
+        while True:
+            try:
+                with limits(pieces=p):
+                    compile_()
+                break
+            except ResourceLimitError:
+                p += 1
+        needed.append(p)
+    assert needed[0] == needed[1] > 3
