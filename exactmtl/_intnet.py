@@ -233,12 +233,22 @@ def _refine(st: _State, relu: list[int], limit: int, budget: bool) -> _State:
         num += st.beta[j]
         np.negative(num, out=num)
         den = st.S[g][idx]
-        neg = den < 0
-        if neg.any():
-            np.negative(num, out=num, where=neg)
-            np.negative(den, out=den, where=neg)
-        del neg
-        gg = np.gcd(num, den)
+        if den.dtype != _OBJ:  # num * sign(den), |den|: unmasked passes
+            sign = np.sign(den)
+            num *= sign
+            del sign
+            np.abs(den, out=den)
+        else:
+            neg = den < 0
+            if neg.any():
+                np.negative(num, out=num, where=neg)
+                np.negative(den, out=den, where=neg)
+            del neg
+        if den.dtype != _OBJ and not np.any(den & (den - 1)):
+            gg = num & -num  # den a power of two, num > 0: the gcd is a lowest set bit
+            np.minimum(gg, den, out=gg)
+        else:
+            gg = np.gcd(num, den)
         if gg.dtype == _OBJ or np.any(gg != 1):
             num //= gg
             den //= gg
@@ -480,12 +490,14 @@ def _affine(st: _State, acts: tuple[str, ...], nxt: Any, limit: int) -> _State:
         if S2[h] is None:
             S2[h] = np.zeros(n, dtype=dtype)
     # canonical: drop the interior knots where every group stays one affine function
+    removed = False
     if n > 1:
         keep = np.zeros(n + 1, dtype=bool)
         keep[0] = keep[-1] = True
         for s in S2:
             keep[1:-1] |= s[1:] != s[:-1]
-        if not keep.all():
+        removed = not keep.all()
+        if removed:
             T = T[keep]
             Z2 = [z[keep] for z in Z2]
             pk = keep[:-1]
@@ -493,12 +505,16 @@ def _affine(st: _State, acts: tuple[str, ...], nxt: Any, limit: int) -> _State:
         del keep
     beta2 = [int(v * E2) + const[h] for v, h in zip(biases, group2)]
     out = _State(T, D, Z2, S2, E2, [_mx(z) for z in Z2], [_mx(s) for s in S2], group2, beta2)
-    _normalise(out, limit)
+    _normalise(out, limit, removed)
     return out
 
 
-def _normalise(st: _State, limit: int) -> None:
-    """Lowest terms for ``E`` and ``D`` (in place), int64 again when everything fits."""
+def _normalise(st: _State, limit: int, knots_removed: bool = True) -> None:
+    """Lowest terms for ``E`` and ``D`` (in place), int64 again when everything fits.
+
+    ``D`` stays in lowest terms through a refinement (the new knots are reduced fractions); only
+    removing knots can leave a common factor, so ``knots_removed=False`` skips that pass.
+    """
     h = _gcd(st.Z + st.S, st.E)
     if h > 1:
         for v in st.beta:
@@ -506,13 +522,17 @@ def _normalise(st: _State, limit: int) -> None:
     if h > 1:
         if not st.big and h >= limit:
             st.to_object()
+        shift = h.bit_length() - 1 if h & (h - 1) == 0 and not st.big else None
         for z in st.Z + st.S:
-            z //= h
+            if shift is not None:
+                np.right_shift(z, shift, out=z)  # exact: h divides every entry
+            else:
+                z //= h
         st.E //= h
         st.beta = [v // h for v in st.beta]
         st.bz = [b // h for b in st.bz]
         st.bs = [b // h for b in st.bs]
-    g = _gcd([st.T], st.D)
+    g = _gcd([st.T], st.D) if knots_removed else 1
     if g > 1:
         # u' = u / g: the slope per unit u' is g times larger
         if not st.big and max(st.bs) * g >= limit:
