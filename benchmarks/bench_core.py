@@ -20,7 +20,8 @@ and ``equal`` of the two, against a float64 numpy forward pass of the same netwo
 2^20 + 1 breakpoints; the traced peak (``tracemalloc``, a separate run of the three steps)
 per region.
 
-``--deep``: depth 24 (and 26 with ``--deeper``) in a child process: CPU time and peak RSS.
+``--deep``: depths 22 and 24 (and 26 with ``--deeper``), each in a child process: CPU time and
+peak RSS.
 ``--check``: CPU time of ``python -m exactmtl check`` (default ranges) in a child process.
 """
 
@@ -201,7 +202,7 @@ def check_run() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes only (smoke test)")
-    parser.add_argument("--deep", action="store_true", help="also depth 24 (child process)")
+    parser.add_argument("--deep", action="store_true", help="also depths 22, 24 (children)")
     parser.add_argument("--deeper", action="store_true", help="also depth 26 (child process)")
     parser.add_argument("--check", action="store_true", help="also time `exactmtl check`")
     parser.add_argument("--only-deep", type=int, metavar="K",
@@ -218,7 +219,7 @@ def main() -> None:
     part2(levels)
     part3(12 if args.quick else 20)
     if args.deep or args.deeper:
-        deep([24, 26] if args.deeper else [24])
+        deep([22, 24, 26] if args.deeper else [22, 24])
     if args.check:
         check_run()
 
