@@ -20,7 +20,8 @@ and ``equal`` of the two, against a float64 numpy forward pass of the same netwo
 2^20 + 1 breakpoints; the traced peak (``tracemalloc``, a separate run of the three steps)
 per region.
 
-``--deep``: depth 24 (and 26 with ``--deeper``) in a child process: CPU time and peak RSS.
+``--deep``: depths 22 and 24 (and 26 with ``--deeper``), each in a child process: CPU time and
+peak RSS.
 ``--check``: CPU time of ``python -m exactmtl check`` (default ranges) in a child process;
 with ``--check-before DIR`` (a checkout of the older code) the older run, this code on the
 same claims and this code's whole run, interleaved ``--check-rounds`` times.
@@ -145,15 +146,9 @@ def _telgarsky_steps(k: int) -> bool:
 
 def part3(k: int) -> None:
     print(f"\n## 3. Telgarsky depth {k}: compile + triangle({k}) + equal")
-    start = time.process_time()
-    compiled = telgarsky_network(k).compile()
-    t_c = time.process_time() - start
-    start = time.process_time()
-    tri = triangle(k)
-    t_t = time.process_time() - start
-    start = time.process_time()
-    verdict = equal(compiled.outputs[0], tri)
-    t_e = time.process_time() - start
+    t_c, compiled = cpu(lambda: telgarsky_network(k).compile(), 3)  # best of 3 (shared machine)
+    t_t, tri = cpu(lambda: triangle(k), 3)
+    t_e, verdict = cpu(lambda c=compiled, t=tri: equal(c.outputs[0], t), 3)
     assert verdict
     del compiled, tri
     t_f = cpu(lambda: _float_telgarsky(k), 5)[0]
@@ -162,10 +157,19 @@ def part3(k: int) -> None:
     assert _telgarsky_steps(k)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    tracemalloc.start()  # compile alone (the result it holds included)
+    with exactmtl.limits(pieces=max(exactmtl.current_limits().pieces, 1 << (k + 1))):
+        held = telgarsky_network(k).compile()
+    peak_c, kept = tracemalloc.get_traced_memory()[1], tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del held
     regions = 1 << k
     print(f"compile {_fmt(t_c)}, triangle {_fmt(t_t)}, equal {_fmt(t_e)}: total {_fmt(total)}; "
-          f"float forward pass {_fmt(t_f)}; ratio {total / t_f:.1f}x")
-    print(f"traced peak {peak / 2**20:.0f} MiB = {peak / regions:.0f} bytes per region")
+          f"float forward pass {_fmt(t_f)}; ratio {total / t_f:.1f}x "
+          f"(compile alone {t_c / t_f:.2f}x)")
+    print(f"traced peak {peak / 2**20:.0f} MiB = {peak / regions:.0f} bytes per region; "
+          f"compile alone {peak_c / regions:.0f} bytes per region, its result "
+          f"{kept / regions:.0f}")
 
 
 def _child(code: str) -> tuple[float, float, int]:
@@ -185,7 +189,7 @@ def deep(ks: list[int]) -> None:
                 f"    assert equal(telgarsky_network({k}).compile().outputs[0], triangle({k}))\n")
         used, rss, rc = _child(code)
         print(f"k={k}: {'ok' if rc == 0 else 'FAILED rc=' + str(rc)}, CPU {_fmt(used)}, "
-              f"peak RSS {rss:.2f} GiB")
+              f"peak RSS {rss:.2f} GiB ({rss * 2**30 / (1 << k):.0f} bytes per region)")
 
 
 def _child_cpu(args: list[str], cwd: str | None = None) -> tuple[float, int, str]:
@@ -228,7 +232,7 @@ def check_run(before: str | None = None, repeat: int = 1) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes only (smoke test)")
-    parser.add_argument("--deep", action="store_true", help="also depth 24 (child process)")
+    parser.add_argument("--deep", action="store_true", help="also depths 22, 24 (children)")
     parser.add_argument("--deeper", action="store_true", help="also depth 26 (child process)")
     parser.add_argument("--check", action="store_true", help="also time `exactmtl check`")
     parser.add_argument("--check-before", metavar="DIR",
@@ -255,7 +259,7 @@ def main() -> None:
     part2(levels)
     part3(12 if args.quick else 20)
     if args.deep or args.deeper:
-        deep([24, 26] if args.deeper else [24])
+        deep([22, 24, 26] if args.deeper else [22, 24])
     if args.check:
         check_run(args.check_before, args.check_rounds)
 

@@ -251,9 +251,10 @@ def sawtooth(k: int) -> Piecewise:
         return Piecewise._make(_grid_knots(k), pieces, (_Z,) * size, False)
     # in u = 2^k x: S_k = u - c on cell c, value 0 at each knot (integer form, no Fractions)
     cells = np.arange(size, dtype=np.int64)
-    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, -cells,
-                        np.ones(size, dtype=np.int64), np.zeros(size, dtype=np.int64), 1, False,
-                        merge=False)
+    np.negative(cells, out=cells)
+    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, cells,
+                        np.ones(size, dtype=np.int64), None, 1, False, merge=False,
+                        bounds={"A": size, "B": 1})  # right-continuous: no value array
     return Piecewise._from_arr(arr)
 
 
@@ -287,11 +288,14 @@ def triangle(k: int) -> Piecewise:
         values = (_Z, _ONE) * (size // 2) + (_Z,)  # T^k(c 2^-k) = c mod 2
         return Piecewise._make(_grid_knots(k), pieces, values, True)
     # in u = 2^k x: u - c on even cells, c + 1 - u on odd ones; T^k(c 2^-k) = c mod 2
-    cells = np.arange(size, dtype=np.int64)
-    odd = cells & 1
-    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, np.where(odd, cells + 1, -cells),
-                        1 - 2 * odd, np.arange(size + 1, dtype=np.int64) & 1, 1, True,
-                        merge=False)
+    # (built in place: 24 bytes per piece, no value array since T^k is continuous)
+    A = np.arange(size, dtype=np.int64)
+    A[0::2] *= -1
+    A[1::2] += 1
+    B = np.ones(size, dtype=np.int64)
+    B[1::2] = -1
+    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, A, B, None, 1, True,
+                        merge=False, end=0, bounds={"A": size, "B": 1})
     return Piecewise._from_arr(arr)
 
 

@@ -17,6 +17,10 @@ one common denominator) every neuron is affine on every piece; pieces are split 
 rational zero crossings of the pre-activations, then the activation is applied piece by piece.
 Arithmetic is vectorised with numpy ``int64`` whenever a bound computed beforehand shows that
 no intermediate exceeds ``2**62``, and with Python integers (``object`` arrays) otherwise.
+Continuous networks (identity and ReLU neurons, widths <= 8, e.g. Telgarsky's) take a fused
+kernel (``exactmtl._intnet``): values at the knots and slopes per piece only, one pass per
+layer, neurons sharing a weight row held once; the general engine here handles the rest and is
+its oracle in the tests.
 
 >>> from fractions import Fraction
 >>> from exactmtl import sawtooth, triangle, equal
@@ -42,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from exactmtl import _intnet
 from exactmtl._intcore import _raw_fraction_factory
 from exactmtl._intcore import fractions as _intcore_fractions
 from exactmtl._validate import as_bool, as_exact, as_exact_int, check_budget, check_level, shown
@@ -1036,8 +1041,20 @@ def _nonlinear(layer: Layer) -> np.ndarray:
     return np.array([a != "identity" for a in layer.activations], dtype=bool)
 
 
+_FAST = True  # the fused kernel of exactmtl._intnet for continuous networks (tests switch it)
+
+
 @_bulk
 def _compile(net: Network, a: Fraction, b: Fraction, closed: bool) -> CompiledNetwork:
+    if _FAST and _intnet.supported(net):
+        arrs, total, layer_regions = _intnet.compile_continuous(net, a, b, closed, _LIMIT)
+        return CompiledNetwork(tuple(Piecewise._from_arr(arr) for arr in arrs), total,
+                               layer_regions, (a, b), closed)
+    return _compile_general(net, a, b, closed)
+
+
+def _compile_general(net: Network, a: Fraction, b: Fraction, closed: bool) -> CompiledNetwork:
+    """The general engine (any activations and widths): the oracle of the fused kernel."""
     layers = net.layers
     h0 = net.h0
     st = _first_layer(layers[0], a, b)

@@ -33,7 +33,7 @@ import numpy as np
 
 from exactmtl import _intcore as _ic
 from exactmtl._validate import as_bool, as_exact, as_exact_int, as_list, check_budget, shown
-from exactmtl.errors import InexactInputError, InvalidArgument, InvalidArgumentType
+from exactmtl.errors import ExactMTLError, InexactInputError, InvalidArgument, InvalidArgumentType
 from exactmtl.printing import SympyDisplay
 
 __all__ = [
@@ -319,6 +319,11 @@ class Piecewise(SympyDisplay):
         (Fraction(5, 1), Fraction(7, 1))
         """
         a, b = _domain(domain)
+        breakpoints = as_list(breakpoints, "breakpoints", what="breakpoints")
+        if len(breakpoints) + 1 >= _ARRAY_MIN_PIECES:
+            fast = _steps_from_lists(breakpoints, values, a, b)
+            if fast is not None:
+                return fast
         ks, values = _interior(breakpoints, a, b), as_list(values, "values", what="values")
         if len(values) != len(ks) - 1:
             raise InvalidArgument(
@@ -348,8 +353,8 @@ class Piecewise(SympyDisplay):
         >>> f.breakpoints, f(Fraction(3, 4)), f.pieces
         ((Fraction(1, 2), Fraction(3, 4)), Fraction(3, 2), 3)
         """
-        K = _ic.int_array(knots, "knots")
-        V = _ic.int_array(values, "values")
+        K = _ic.int_array(knots, "knots", scan=False)
+        V, vbound = _ic.int_array(values, "values", bound=True)
         kd = as_exact_int(knot_denominator, "knot_denominator", minimum=1)
         vd = as_exact_int(value_denominator, "value_denominator", minimum=1)
         sd = as_exact_int(slope_denominator, "slope_denominator", minimum=1)
@@ -362,13 +367,14 @@ class Piecewise(SympyDisplay):
                                   f"knots[{i + 1}]={K[i + 1]}")
         if len(V) != len(K) - 1:
             raise InvalidArgument(f"len(values)={len(V)} must be len(knots) - 1 = {len(K) - 1}")
+        K = _ic.sorted_checked(K)
         S = None
         if slopes is not None:
             S = _ic.int_array(slopes, "slopes")
             if len(S) != len(V):
                 raise InvalidArgument(f"len(slopes)={len(S)} must be len(values) = {len(V)}")
         return cls._from_arr(_ic.from_steps(K, V, kd, vd, closed=bool(closed), slopes=S,
-                                            slope_den=sd))
+                                            slope_den=sd, bound=vbound, owned=True))
 
     @classmethod
     def linear(cls, breakpoints: Sequence[Any], pieces: Sequence[tuple[Any, Any]],
@@ -489,8 +495,7 @@ class Piecewise(SympyDisplay):
         (-1, 0, 1)
         """
         if self._fp is None:
-            arr = self._arr
-            return 1 if arr.has_slope() else 0 if bool(arr.A.any()) else -1
+            return self._arr.degree()
         return max(map(len, self._fp)) - 1
 
     def is_step(self) -> bool:
@@ -509,6 +514,8 @@ class Piecewise(SympyDisplay):
         >>> Piecewise([0, Fraction(1, 2), 1], [(1,), (2,)], values=[1, 1]).is_right_continuous()
         False
         """
+        if self._arr is not None:
+            return self._arr.rc  # canonical: the value array is omitted exactly in this case
         return all(self._values[i] == _peval(p, self._knots[i])
                    for i, p in enumerate(self._polys))
 
@@ -976,6 +983,28 @@ def _domain(domain: tuple[Any, Any]) -> tuple[Fraction, Fraction]:
     return a, b
 
 
+def _steps_from_lists(breakpoints: list, values: Any, a: Fraction, b: Fraction
+                      ) -> Piecewise | None:
+    """``Piecewise.step`` checked on integer arrays (order by one numpy comparison instead of
+    Fraction comparisons); ``None`` on any problem, so that the element-wise path reports it
+    with its exact message."""
+    try:
+        vl = as_list(values, "values", what="values")
+        if len(vl) != len(breakpoints) + 1:
+            return None
+        frac = Fraction
+        ks = [a, *[t if t.__class__ is frac else as_exact(t, "breakpoints") for t in breakpoints],
+              b]
+        vs = [v if v.__class__ is frac else as_exact(v, "values") for v in vl]
+    except (ExactMTLError, TypeError, ValueError, ArithmeticError):
+        return None
+    kn, kden = _ic.scaled(ks)
+    if not bool(np.all(kn[1:] > kn[:-1])):
+        return None
+    num, den = _ic.scaled(vs)
+    return Piecewise._from_arr(_ic.from_steps(kn, num, kden, den, closed=False, owned=True))
+
+
 def _interior(breakpoints: Sequence[Any], a: Fraction, b: Fraction) -> tuple[Fraction, ...]:
     ks = [a]
     for i, t in enumerate(as_list(breakpoints, "breakpoints", what="breakpoints")):
@@ -1224,8 +1253,7 @@ def equal(f: Any, g: Any) -> Equality:
         fa, ga = f._as_arr(), g._as_arr()
         if fa is not None and ga is not None:
             if _ic.same_pieces(fa, ga):  # canonical forms: only point values may differ
-                n = len(fa.A) + (1 if fa.closed and ga.closed else 0)
-                where = np.nonzero(fa.V[:n] != ga.V[:n])[0]
+                where = _ic.value_differences(fa, ga)
                 exc = frozenset(_ic.fractions(fa.K[where], fa.D))
                 return Equality("except_finite" if exc else "everywhere", f.domain, exc)
             return _equal_arrays(f, g, _ic.binary(fa, ga, "sub"))
@@ -1256,9 +1284,10 @@ def _equal_arrays(f: Piecewise, g: Piecewise, d: _ic.Arr) -> Equality:
     the Fraction path: exceptional points, or the first interval where they differ)."""
     import numpy as np
 
-    bad = np.nonzero((d.A != 0) | (d.B != 0))[0]
+    bad = np.flatnonzero(d.A != 0) if d.Bx is None else np.flatnonzero((d.A != 0) | (d.Bx != 0))
     if bad.size == 0:
-        exc = frozenset(_ic.fractions(d.K[:len(d.V)][d.V != 0], d.D))
+        V = d.V
+        exc = frozenset(_ic.fractions(d.K[:len(V)][V != 0], d.D))
         return Equality("except_finite" if exc else "everywhere", f.domain, exc)
     lefts = _ic.fractions(d.K[bad], d.D)
     rights = _ic.fractions(d.K[bad + 1], d.D)

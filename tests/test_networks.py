@@ -256,10 +256,9 @@ def test_telgarsky_depth_20_in_seconds():
     assert compiled.regions == 2**20
     f = compiled.outputs[0]
     assert f(F(1, 2**21)) == F(1, 2) and f(F(3, 2**20)) == 1
-    assert elapsed < 30  # about 1.6 s here; generous for slow CI machines
+    assert elapsed < 30  # about 0.1 s here (the fused kernel); generous for slow CI machines
 
 
-@pytest.mark.slow
 def test_telgarsky_20_equals_triangle_20():
     assert equal(telgarsky_network(20).to_piecewise(), triangle(20))
 

@@ -76,6 +76,19 @@ def pairs(draw, max_degree=1, same_closed=False):
     return f, g
 
 
+@contextlib.contextmanager
+def _index_merge():
+    """Merges of different knot arrays take the general index path (not the insertion one)."""
+    from exactmtl import _intcore
+
+    saved = _intcore._FEW
+    _intcore._FEW = 0
+    try:
+        yield
+    finally:
+        _intcore._FEW = saved
+
+
 def both(data):
     """(new Piecewise held as integer arrays, oracle Piecewise) of the same data."""
     knots, polys, values, closed = data
@@ -151,6 +164,10 @@ def test_add_sub_mul(fg):
         assert same(fn + gn, fo + go)
         assert same(fn - gn, fo - go)
         assert same(fn * gn, fo * go)
+    with arrays_forced(), _index_merge():  # the general merge (knots in any position)
+        assert same(fn + gn, fo + go)
+        assert same(fn - gn, fo - go)
+        assert same(fn * gn, fo * go)
 
 
 @given(data=st.data(), c=RATS)
@@ -163,10 +180,10 @@ def test_scalar_and_negation(data, c):
         assert same(n + c, o + c)
 
 
-@given(fg=pairs())
-def test_integrate_inner_sup_norm(fg):
+@given(fg=pairs(), use_index=st.booleans())
+def test_integrate_inner_sup_norm(fg, use_index):
     (fn, fo), (gn, go) = both(fg[0]), both(fg[1])
-    with arrays_forced():
+    with arrays_forced(), (_index_merge() if use_index else contextlib.nullcontext()):
         assert integrate(fn) == old.integrate(fo)
         assert inner(fn, gn) == old.inner(fo, go) == old.integrate(fo * go)
         assert sup_norm(fn) == old.sup_norm(fo)
@@ -178,10 +195,10 @@ def _fields(r):
     return (r.verdict, r.domain, r.exceptions, r.witness, r.witness_point, r.values, r.intervals)
 
 
-@given(fg=pairs())
-def test_equal_matches_oracle(fg):
+@given(fg=pairs(), use_index=st.booleans())
+def test_equal_matches_oracle(fg, use_index):
     (fn, fo), (gn, go) = both(fg[0]), both(fg[1])
-    with arrays_forced():
+    with arrays_forced(), (_index_merge() if use_index else contextlib.nullcontext()):
         assert _fields(equal(fn, gn)) == _fields(old.equal(fo, go))
         assert _fields(equal(fn, fn)) == _fields(old.equal(fo, fo))
 
@@ -395,3 +412,421 @@ def test_materialised_methods_match_oracle(data):
     assert repr(n) == repr(o)
     if n.pieces <= 3:
         assert n.to_sympy(form="heaviside") == o.to_sympy(form="heaviside")
+
+
+# --------------------------------------------------------------------------- fast paths (round 2)
+#
+# The kernels below are each checked against the Fraction oracle and against the simple path
+# they replace: the insertion merge of nearly equal knot arrays against the general index merge
+# (``_FEW = 0`` forces it), the block composition against the general one, the implicit slope
+# and value arrays against explicit ones, the prefix-probed gcd against ``math.gcd``.
+
+from exactmtl import _intcore as ic  # noqa: E402
+
+index_merge = _index_merge
+
+
+BOUNDARY = [2**61, 2**62 - 1, 2**62, 2**62 + 1, 2**63 - 1, 2**63, 2**64]
+VALS = st.one_of(st.integers(-(2**20), 2**20), st.sampled_from(BOUNDARY + [-b for b in BOUNDARY]))
+
+
+@st.composite
+def near_pair(draw, max_pieces=120):
+    """Two functions given by integer arrays on nearly the same knots (a few dropped or added on
+    either side), values over mixed denominators, some at the int64 boundary, some merging."""
+    n = draw(st.integers(2, max_pieces))
+    den = draw(st.sampled_from([n, 3 * n, 2**62, 2**64]))
+    base = sorted(draw(st.lists(st.integers(1, 4 * n), min_size=n - 1, max_size=n - 1,
+                                unique=True)))
+    top = 4 * n + 1
+
+    def one():
+        ks = list(base)
+        for _ in range(draw(st.integers(0, 4))):  # drop a few knots
+            if ks:
+                ks.pop(draw(st.integers(0, len(ks) - 1)))
+        extra = draw(st.lists(st.integers(1, top - 1), max_size=4))
+        ks = sorted(set(ks) | set(extra))
+        knots = [0, *ks, top]
+        m = len(knots) - 1
+        vals = draw(st.lists(VALS, min_size=m, max_size=m))
+        for i in draw(st.lists(st.integers(1, m - 1), max_size=3)) if m > 1 else []:
+            vals[i] = vals[i - 1]  # equal neighbours: merged by the canonical form
+        vden = draw(st.sampled_from([1, 3, 1024, 2**62 + 1, 2**63]))
+        slopes = None
+        if draw(st.integers(0, 3)) == 0:
+            slopes = draw(st.lists(st.integers(-3, 3), min_size=m, max_size=m))
+        closed = draw(st.booleans())
+        return knots, vals, vden, slopes, closed
+
+    return den, one(), one()
+
+
+def build_pair(data):
+    """(new Piecewise from arrays, oracle Piecewise) for one side of ``near_pair``."""
+    den, (knots, vals, vden, slopes, closed) = data
+    f = Piecewise.from_arrays(np.array(knots, dtype=object), np.array(vals, dtype=object),
+                              knot_denominator=den, value_denominator=vden, slopes=slopes,
+                              closed=closed)
+    ks = [F(k, den) for k in knots]
+    if slopes is None:
+        polys = [(F(v, vden),) for v in vals]
+    else:  # v / vden + s (x - t_i)
+        polys = [(F(v, vden) - s * t, F(s)) for v, s, t in zip(vals, slopes, ks)]
+    o = old.Piecewise(ks, polys, closed=closed)
+    return f, o
+
+
+@settings(max_examples=60)
+@given(data=near_pair(), use_index=st.booleans())
+@example(data=(8, ([0, 1, 2, 3, 5, 7, 8, 9], [2**62, 2**62 - 1, 0, 1, 1, -(2**63), 5], 3, None,
+                   True),
+               ([0, 2, 3, 4, 5, 8, 9], [1, 2, 3, 4, 5, 6], 1024, None, True)), use_index=False)
+def test_nearly_equal_knots_match_oracle(data, use_index):
+    """Merges of nearly equal knot arrays (insertion runs) and the general merge agree with the
+    oracle: sums, products, inner products, integrals of products, verdicts."""
+    den, one, two = data
+    fn, fo = build_pair((den, one))
+    gn, go = build_pair((den, two))
+    ctx = index_merge() if use_index else contextlib.nullcontext()
+    with arrays_forced(), ctx:
+        assert same(fn + gn, fo + go)
+        assert same(fn - gn, fo - go)
+        if fn.degree <= 0 or gn.degree <= 0:
+            assert same(fn * gn, fo * go)
+            assert integrate(fn * gn) == old.integrate(fo * go)
+        assert inner(fn, gn) == old.inner(fo, go)
+        assert _fields(equal(fn, gn)) == _fields(old.equal(fo, go))
+
+
+@settings(max_examples=40)
+@given(data=near_pair(max_pieces=60))
+def test_union_kinds_agree(data):
+    """The three kinds of knot union (same, insertion, index) give the same merged arrays."""
+    den, one, two = data
+    import math
+
+    f, g = build_pair((den, one))[0]._arr, build_pair((den, two))[0]._arr
+    D = math.lcm(f.D, g.D)
+    fa, ga = ic._Side(f, D // f.D), ic._Side(g, D // g.D)  # knots over one denominator
+    if fa.K.dtype != ga.K.dtype:
+        fa.K, ga.K = ic.obj(fa.K), ic.obj(ga.K)
+    u = ic._Union(fa.K, ga.K)
+    with index_merge():
+        v = ic._Union(fa.K, ga.K)
+    assert list(u.K) == list(v.K) == sorted(set(fa.K.tolist()) | set(ga.K.tolist()))
+    for arr, side in ((fa.A, 0), (ga.A, 1)):
+        assert list(u.pieces(arr, side)) == list(v.pieces(arr, side))
+    if u.runs is not None:  # the runs cover every union piece with the right offsets
+        covered = []
+        for start, stop, oa, ob in u.runs:
+            covered += range(start, stop)
+            assert list(fa.A[start - oa:stop - oa]) == list(u.pieces(fa.A, 0)[start:stop])
+            assert list(ga.A[start - ob:stop - ob]) == list(u.pieces(ga.A, 1)[start:stop])
+        assert covered == list(range(len(u.K) - 1))
+
+
+def test_einsum_inner_at_the_int64_bound():
+    """The slice-wise int64 inner product is taken only while span * |a| * |c| < 2^62; at and
+    past the bound the exact object path gives the same number as the oracle."""
+    for top in (2**20, 2**21 - 1, 2**21, 2**22):
+        va = np.array([top, -top, top - 1, 3], dtype=np.int64)
+        vc = np.array([top, top, -top, 1], dtype=np.int64)
+        K = np.array([0, 2**20 - 1, 2**20, 2**20 + 5, 2**20 + 6], dtype=np.int64)
+        f = Piecewise.from_arrays(K, va, knot_denominator=2**20)
+        g = Piecewise.from_arrays(K, vc, knot_denominator=2**20, value_denominator=3)
+        fo = old.Piecewise([F(int(k), 2**20) for k in K], [(int(v),) for v in va])
+        go = old.Piecewise([F(int(k), 2**20) for k in K], [(F(int(v), 3),) for v in vc])
+        with arrays_forced():
+            assert inner(f, g) == old.inner(fo, go)
+            assert integrate(f * g) == old.integrate(fo * go)
+
+
+# --------------------------------------------------------------------------- composition kernels
+
+@given(data=st.data())
+def test_block_and_general_compose_agree(data):
+    """The block kernel (few inner pieces) and the general kernel give the same canonical form
+    (or both refuse), and it is the oracle's."""
+    dom = data.draw(DOMAINS)
+    fn, fo = both(data.draw(raw(dom)))
+    gn, go = both(data.draw(into(dom, data.draw(DOMAINS))))
+    fa, ga = fn._as_arr(), gn._as_arr()
+    if fa is None or ga is None:
+        return
+    x, y = ic._compose_blocks(fa, ga), ic._compose_general(fa, ga)
+    assert (x is None) == (y is None)
+    if x is not None:
+        assert ic.equal_arrays(x, y)
+        ref = fo.compose(go)
+        assert same(Piecewise._from_arr(x), ref)
+
+
+@pytest.mark.parametrize("inner_kind", ["sawtooth", "tent", "decreasing", "flat", "big"])
+def test_block_compose_of_a_large_outer_function(inner_kind):
+    """A 300-piece outer function (isolated point values included) composed with small inner
+    maps, increasing, decreasing and flat, against the oracle."""
+    rng = np.random.default_rng(12)
+    n = 300
+    knots = np.arange(n + 1)
+    vals = rng.integers(-5, 5, n)
+    slopes = rng.integers(-2, 3, n)
+    outer = Piecewise.from_arrays(knots, vals, knot_denominator=n, slopes=slopes, closed=True)
+    ovals = list(outer.values)
+    ovals[7] += 1  # an isolated point value: not right-continuous
+    outer = Piecewise(outer.knots, outer.polys, ovals, closed=True)
+    h = F(1, 2)
+    inner_map = {
+        "sawtooth": Piecewise.linear([h], [(0, 2), (-1, 2)]),
+        "tent": Piecewise.linear([h], [(0, 2), (2, -2)], closed=True),
+        "decreasing": Piecewise.linear([F(1, 3)], [(1, -1), (F(5, 6), F(-1, 2))], closed=True),
+        "flat": Piecewise([0, F(1, 5), F(3, 5), 1], [(F(7, 300),), (0, 1), (F(2**64 + 1, 2**65),)],
+                          values=[None, F(1, 3), None, None], closed=True),
+        "big": Piecewise.linear([F(1, 2**63)], [(0, 2**63), (F(2**63, 2**63 - 1),
+                                                             F(-(2**63), 2**63 - 1))],
+                                closed=True),
+    }[inner_kind]
+    fo = old.Piecewise(outer.knots, outer.polys, outer.values, closed=True)
+    go = old.Piecewise(inner_map.knots, inner_map.polys, inner_map.values,
+                       closed=inner_map.closed)
+    with arrays_forced():
+        got = outer.compose(inner_map)
+    assert same(got, fo.compose(go))
+    x = ic._compose_general(outer._as_arr(), inner_map._as_arr())
+    assert ic.equal_arrays(got._as_arr(), x)
+
+
+# --------------------------------------------------------------------------- implicit arrays
+
+@given(data=st.data())
+def test_implicit_slope_and_value_arrays(data):
+    """``Bx`` is omitted iff every slope is zero and ``Vx`` iff the function is right-continuous
+    (the canonical form); the arrays made on demand are the oracle's values."""
+    n, o = both(data.draw(raw(data.draw(DOMAINS))))
+    arr = n._arr
+    if arr is None:
+        return
+    assert (arr.Bx is None) == (o.degree <= 0)
+    assert arr.rc == o.is_right_continuous() == n.is_right_continuous()
+    vals = [F(int(v), arr.M) for v in arr.V]
+    assert vals == list(o.values)
+    if arr.closed:
+        assert F(arr.end, arr.M) == o.values[-1]
+    # the explicit form of the same function is recognised and dropped
+    again = ic.make(arr.K, arr.D, arr.A, arr.B, arr.V, arr.M, arr.closed)
+    assert ic.equal_arrays(again, arr)
+    assert arr.bound("A") >= ic.mx(arr.A) and arr.bound("V") >= ic.mx(arr.V)
+
+
+def test_triangle_sawtooth_and_network_outputs_store_no_value_array():
+    from exactmtl import sawtooth, telgarsky_network, triangle
+
+    for f in (triangle(7), sawtooth(7), telgarsky_network(7).compile().outputs[0]):
+        arr = f._as_arr()
+        assert arr.rc and arr.Bx is not None
+    assert ic.equal_arrays(triangle(7)._as_arr(),
+                           telgarsky_network(7).compile().outputs[0]._as_arr())
+
+
+def test_one_entry_perturbations_are_detected():
+    """Falsifier: a copy of T^12 with one entry changed (a knot, a piece value, a slope, a point
+    value, the right end) is never reported equal, and the verdict names the spot."""
+    from exactmtl import triangle
+
+    t = triangle(12)
+    arr = t._as_arr()
+    n = arr.pieces
+    K, A, B = (np.array(x, dtype=np.int64) for x in (arr.K, arr.A, arr.B))
+
+    def rebuilt(K, A, B, V=None, end=0):
+        return Piecewise._from_arr(ic.make(K, arr.D, A, B, V, arr.M, True, end=end))
+
+    assert equal(rebuilt(K, A, B), t)
+    for which in ("K", "A", "B", "V", "end"):
+        k2, a2, b2, v2 = K.copy(), A.copy(), B.copy(), None
+        if which == "K":  # knots over 2D (so A doubles, M doubles), knot 1001 moved by 1/2
+            k2 = 2 * K
+            k2[1001] += 1
+            f = Piecewise._from_arr(ic.make(k2, 2 * arr.D, 2 * A, B, None, 2 * arr.M, True,
+                                            end=0))
+        elif which == "A":
+            a2[2047] += 1
+            f = rebuilt(k2, a2, b2)
+        elif which == "B":
+            b2[5] *= -1
+            f = rebuilt(k2, a2, b2)
+        elif which == "V":
+            v2 = np.concatenate((A + B * K[:-1], [0]))
+            v2[333] += 1
+            f = rebuilt(k2, a2, b2, v2)
+        else:
+            f = rebuilt(k2, a2, b2, end=1)
+        r = equal(f, t)
+        assert not r, which
+        assert not ic.equal_arrays(f._as_arr(), arr)
+        if which == "V":
+            assert r.exceptions == frozenset({F(333, n)})
+        if which == "end":
+            assert r.exceptions == frozenset({F(1)})
+        if which in ("A", "B"):
+            assert r.verdict == "differs"
+
+
+# --------------------------------------------------------------------------- integer helpers
+
+@given(mult=st.sampled_from([1, 2, 3, 6, 1024, 3 * 2**40, 7**20, 2**61 - 1]),
+       n=st.integers(65, 200), data=st.data())
+def test_gcd_all_long_arrays(mult, n, data):
+    """Arrays longer than the probe whose first 64 entries share a factor the rest may lack."""
+    import math
+
+    head = [mult * data.draw(st.integers(-5, 5)) for _ in range(64)]
+    tail = data.draw(st.lists(st.one_of(st.integers(-(2**40), 2**40).map(lambda x: x * mult),
+                                        st.integers(-(2**61), 2**61)),
+                              min_size=n - 64, max_size=n - 64))
+    start = data.draw(st.sampled_from([mult, 2 * mult, 12, 2**62 - 2, 2**64, 3**30, 1031**2]))
+    xs = head + tail
+    assert ic.gcd_all(ic.ints(xs), start) == math.gcd(start, *xs)
+
+
+@given(xs=st.lists(st.integers(-(2**63), 2**63), min_size=2, max_size=40), data=st.data())
+def test_remove_and_insert(xs, data):
+    a = ic.ints(xs)
+    idx = sorted(data.draw(st.sets(st.integers(0, len(xs) - 1), max_size=len(xs) - 1)))
+    want = [x for i, x in enumerate(xs) if i not in set(idx)]
+    for owned in (False, True):
+        b = a.copy()
+        assert list(ic._remove(b, np.array(idx, dtype=np.intp), owned)) == want
+    pos = sorted(data.draw(st.lists(st.integers(0, len(xs)), max_size=5)))
+    vals = ic.ints(data.draw(st.lists(st.integers(-(2**64), 2**64), min_size=len(pos),
+                                      max_size=len(pos))))
+    got = ic._insert(a, np.array(pos, dtype=np.intp), vals)
+    assert list(got) == list(np.insert(ic.obj(a), pos, ic.obj(vals)))
+
+
+def test_from_arrays_leaves_the_callers_arrays_alone():
+    """Building compacts merged neighbours in place, but only in its own copies."""
+    knots = np.arange(9, dtype=np.int64)
+    vals = np.array([1, 1, 2, 2, 2, 3, 1, 1], dtype=np.int64)
+    f = Piecewise.from_arrays(knots, vals, knot_denominator=8)
+    assert knots.tolist() == list(range(9)) and vals.tolist() == [1, 1, 2, 2, 2, 3, 1, 1]
+    assert f.knots == (0, F(1, 4), F(5, 8), F(3, 4), 1) and f.pieces == 4
+    arr = f._as_arr()
+    with pytest.raises(ValueError, match="read-only"):
+        arr.A[0] = 5
+
+
+@settings(max_examples=40)
+@given(n=st.integers(48, 120), data=st.data(),
+       defect=st.sampled_from(["none", "order", "outside", "float", "length", "value float",
+                               "equal"]))
+def test_step_from_long_lists_matches_oracle(n, data, defect):
+    """``Piecewise.step`` with many pieces checks order on integer arrays; every defect still
+    gets the element-wise path's exact message (the same as the oracle's)."""
+    dom = data.draw(DOMAINS)
+    a, b = dom
+    dens = st.sampled_from([n + 1, 3 * (n + 1), 2**63, 2**64 + 1])
+    cuts = sorted(data.draw(st.sets(st.integers(1, 10**6), min_size=n - 1, max_size=n - 1)))
+    den = data.draw(dens)
+    bps = [a + (b - a) * F(c, 10**6 + 1) for c in cuts]
+    bps = [F(t.numerator * den, t.denominator * den) for t in bps]  # the same values
+    vals = data.draw(st.lists(RATS, min_size=n, max_size=n))
+    i = data.draw(st.integers(1, n - 3))
+    if defect == "order":
+        bps[i], bps[i + 1] = bps[i + 1], bps[i]
+    elif defect == "equal":
+        bps[i + 1] = bps[i]
+    elif defect == "outside":
+        bps[-1] = b
+    elif defect == "float":
+        bps[i] = 0.5
+    elif defect == "value float":
+        vals[i] = 0.25
+    elif defect == "length":
+        vals.append(F(1))
+    got = _outcome_any(lambda: Piecewise.step(bps, vals, domain=dom))
+    ref = _outcome_any(lambda: old.Piecewise.step(bps, vals, domain=dom))
+    assert got[0] == ref[0], (got, ref)
+    if got[0] == "ok":
+        assert same(got[1], ref[1]) and got[1]._arr is not None
+    else:
+        assert got[1] == ref[1]
+    assert (got[0] == "ok") == (defect == "none")
+
+
+def _outcome_any(fn):
+    try:
+        return ("ok", fn())
+    except (TypeError, ValueError) as exc:
+        return (type(exc).__name__, str(exc))
+
+
+def canonical_ok(arr) -> bool:
+    """The normal form of ``exactmtl._intcore``: what makes ``equal_arrays`` a true equality."""
+    import math
+
+    K, A = arr.K.tolist(), arr.A.tolist()
+    B = arr.Bx.tolist() if arr.Bx is not None else [0] * len(A)
+    V = arr.V.tolist()
+    n = len(A)
+    ok = all(K[i] < K[i + 1] for i in range(n))
+    ok &= math.gcd(arr.D, *K) == 1
+    ok &= math.gcd(arr.M, *A, *B, *V) == 1
+    ok &= (arr.Bx is None) == (not any(B))
+    rc = all(V[i] == A[i] + B[i] * K[i] for i in range(n))
+    ok &= (arr.Vx is None) == rc
+    ok &= (arr.end is None) == (not arr.closed)
+    for i in range(1, n):  # no two neighbours that one piece could hold
+        ok &= not (A[i] == A[i - 1] and B[i] == B[i - 1] and V[i] == A[i] + B[i] * K[i])
+    for x in (arr.K, arr.A, arr.Bx, arr.Vx):
+        if x is not None:
+            big = max(map(abs, x.tolist())) >= 2**62
+            ok &= (x.dtype == object) == big and not x.flags.writeable
+    return bool(ok)
+
+
+@settings(max_examples=60)
+@given(fg=pairs(), c=RATS, use_index=st.booleans())
+def test_results_are_canonical(fg, c, use_index):
+    """Every array-path result is in normal form (so ``==`` on arrays is equality of functions),
+    whichever merge or composition kernel made it."""
+    fn, gn = both(fg[0])[0], both(fg[1])[0]
+    with arrays_forced(), (_index_merge() if use_index else contextlib.nullcontext()):
+        outs = [fn + gn, fn - gn, c * fn, fn * 0, fn + c]
+        if fn.degree <= 0 or gn.degree <= 0:
+            outs.append(fn * gn)
+    for out in outs:
+        arr = out._as_arr()
+        assert arr is not None and canonical_ok(arr)
+
+
+@given(data=st.data())
+def test_compositions_are_canonical(data):
+    dom = data.draw(DOMAINS)
+    fn, _ = both(data.draw(raw(dom)))
+    gn, _ = both(data.draw(into(dom, data.draw(DOMAINS))))
+    fa, ga = fn._as_arr(), gn._as_arr()
+    if fa is None or ga is None:
+        return
+    for kernel in (ic._compose_blocks, ic._compose_general):
+        out = kernel(fa, ga)
+        if out is not None:
+            assert canonical_ok(out)
+
+
+def test_canonical_checker_can_fail():
+    """The checker itself rejects forms that break each rule."""
+    good = ic.from_steps([0, 1, 2], [3, 5], 2, 1, closed=True)
+    assert canonical_ok(good)
+    bad = [
+        ic.Arr(good.K, good.D, good.A, None, ic.ints([3, 5, 5]), good.M, True, 5),  # V stored
+        ic.Arr(good.K, good.D, good.A, ic.ints([0, 0]), None, good.M, True, 5),  # zero slopes
+        ic.Arr(ic.ints([0, 2, 4]), 4, good.A, None, None, good.M, True, 5),  # D not lowest
+        ic.Arr(good.K, good.D, ic.ints([6, 10]), None, None, 2, True, 10),  # M not lowest
+        ic.Arr(good.K, good.D, ic.ints([3, 3]), None, None, 1, True, 3),  # unmerged
+    ]
+    for arr in bad:
+        for x in (arr.K, arr.A, arr.Bx, arr.Vx):
+            if x is not None:
+                x.setflags(write=False)
+        assert not canonical_ok(arr)
