@@ -177,7 +177,7 @@ class Piecewise(SympyDisplay):
     (Fraction(1, 2),)
     """
 
-    __slots__ = ("_arr", "_closed", "_fk", "_fp", "_fv", "_hash")
+    __slots__ = ("_arr", "_closed", "_fk", "_fp", "_fv", "_hash", "_ik")
 
     def __init__(self, knots: Sequence[Any], polys: Sequence[Sequence[Any]],
                  values: Sequence[Any] | None = None, closed: bool = False) -> None:
@@ -244,6 +244,7 @@ class Piecewise(SympyDisplay):
         self._closed = closed
         self._hash = None
         self._arr = None  # the integer-array form (exactmtl._intcore), made on demand
+        self._ik = None  # the knots as integers over one denominator (``_int_knots``)
 
     @classmethod
     def _from_arr(cls, arr: _ic.Arr, fractions: tuple | None = None) -> Piecewise:
@@ -253,6 +254,7 @@ class Piecewise(SympyDisplay):
         obj._closed = arr.closed
         obj._hash = None
         obj._arr = arr
+        obj._ik = None
         return obj
 
     def _materialize(self) -> None:
@@ -275,6 +277,24 @@ class Piecewise(SympyDisplay):
         if self._fv is None:
             self._materialize()
         return self._fv
+
+    def _int_knots(self) -> tuple[int, list[int]]:
+        """``(D, K)``: knot ``i`` is ``K[i] / D`` (cached); point location then compares ints.
+
+        For ``x = p / q`` (``q > 0``): ``t_i <= x`` iff ``K[i] <= floor(p D / q)`` and
+        ``t_i < x`` iff ``K[i] < ceil(p D / q)``, since ``K[i]`` is an integer.
+        """
+        ik = self._ik
+        if ik is None:
+            if self._fk is None:
+                arr = self._arr
+                ik = (arr.D, arr.K.tolist())
+            else:
+                ks = self._fk
+                D = math.lcm(*[t.denominator for t in ks])
+                ik = (D, [t.numerator * (D // t.denominator) for t in ks])
+            self._ik = ik
+        return ik
 
     def _as_arr(self) -> _ic.Arr | None:
         """The integer-array form (cached), or ``None`` for pieces of degree >= 2."""
@@ -536,14 +556,15 @@ class Piecewise(SympyDisplay):
     # ----------------------------------------------------------------- evaluation
     def _locate(self, x: Fraction) -> tuple[int, bool]:
         """(piece index, x is that piece's left knot); x must be in the domain."""
-        a, b = self.domain
-        if not (a <= x < b or (self._closed and x == b)):
+        D, K = self._int_knots()
+        pd, q = x.numerator * D, x.denominator
+        i = bisect.bisect_right(K, pd // q) - 1
+        n = len(K) - 1
+        if i < 0 or (i == n and not (self._closed and K[n] * q == pd)):
+            a, b = self.domain
             end = "]" if self._closed else ")"
             raise InvalidArgument(f"x={x} is outside the domain [{a}, {b}{end}")
-        i = bisect.bisect_right(self._knots, x) - 1
-        if i == len(self._polys):
-            return i, True
-        return i, self._knots[i] == x
+        return i, i == n or K[i] * q == pd
 
     def __call__(self, x: Any) -> Fraction:
         """Exact value at the exact number ``x``."""
@@ -614,26 +635,38 @@ class Piecewise(SympyDisplay):
         closed = self._closed and other._closed
         fk, gk = self._knots, other._knots
         fp, gp, fv, gv = self._polys, other._polys, self._values, other._values
+        # the knots as integers over one denominator: the merge compares ints, not Fractions
+        Df, Kf = self._int_knots()
+        Dg, Kg = other._int_knots()
+        if Df != Dg:
+            L = math.lcm(Df, Dg)
+            Kf = [k * (L // Df) for k in Kf] if L != Df else Kf
+            Kg = [k * (L // Dg) for k in Kg] if L != Dg else Kg
         knots, polys, values = [], [], []
         i = j = 0
         nf, ng = len(fp), len(gp)
         t = a
+        kt = Kf[0]
         while True:
-            # t is the current knot; i, j index the pieces of f, g that start at or before t
-            vf = fv[i] if fk[i] == t else _peval(fp[i], t)
-            vg = gv[j] if gk[j] == t else _peval(gp[j], t)
+            # t (key kt) is the current knot; i, j index the pieces of f, g starting at or
+            # before t
+            vf = fv[i] if Kf[i] == kt else _peval(fp[i], t)
+            vg = gv[j] if Kg[j] == kt else _peval(gp[j], t)
             knots.append(t)
             values.append(vop(vf, vg))
             polys.append(pop(fp[i], gp[j]))
-            nxt_f, nxt_g = fk[i + 1], gk[j + 1]
+            nxt_f, nxt_g = Kf[i + 1], Kg[j + 1]
             if nxt_f < nxt_g:
-                t = nxt_f
+                t = fk[i + 1]
+                kt = nxt_f
                 i += 1
             elif nxt_g < nxt_f:
-                t = nxt_g
+                t = gk[j + 1]
+                kt = nxt_g
                 j += 1
             else:
-                t = nxt_f
+                t = fk[i + 1]
+                kt = nxt_f
                 i += 1
                 j += 1
             if i == nf or j == ng:
@@ -756,15 +789,26 @@ class Piecewise(SympyDisplay):
         fk, fp = self._knots, self._polys
         end = "]" if self._closed else ")"
 
+        D, K = self._int_knots()  # integer keys: t_i <= y iff K[i] <= floor(y D)
+        nf = len(fp)
+        closed_f = self._closed
+
         def value_at(y: Fraction, x: Fraction) -> Fraction:
-            if not (a <= y < b or (self._closed and y == b)):
+            yd, q = y.numerator * D, y.denominator
+            i = bisect.bisect_right(K, yd // q) - 1
+            if i < 0 or (i == nf and not (closed_f and K[nf] * q == yd)):
                 raise InvalidArgument(
                     f"compose: the inner function takes the value {y} at x={x}, outside the "
                     f"domain [{a}, {b}{end} of the outer function")
-            i = bisect.bisect_right(fk, y) - 1
-            if i == len(fp) or fk[i] == y:
+            if i == nf or K[i] * q == yd:
                 return self._values[i]
             return _peval(fp[i], y)
+
+        def right_of(y: Fraction) -> int:  # bisect_right(fk, y)
+            return bisect.bisect_right(K, y.numerator * D // y.denominator)
+
+        def left_of(y: Fraction) -> int:  # bisect_left(fk, y)
+            return bisect.bisect_left(K, -(-y.numerator * D // y.denominator))
 
         knots: list[Fraction] = []
         polys: list[Poly] = []
@@ -786,18 +830,18 @@ class Piecewise(SympyDisplay):
                 raise InvalidArgument(
                     f"compose: the inner function approaches {bad} on ({u}, {v}), outside the "
                     f"domain [{a}, {b}{end} of the outer function")
-            lo_i = bisect.bisect_right(fk, lo)
-            hi_i = bisect.bisect_left(fk, hi)
+            lo_i = right_of(lo)
+            hi_i = left_of(hi)
             cuts = fk[lo_i:hi_i]  # outer knots strictly inside (lo, hi)
             if beta < 0:
                 cuts = cuts[::-1]
             xs = [(s - alpha) / beta for s in cuts]
             # piece of the outer function met just after x = u
             if beta > 0:
-                first = bisect.bisect_right(fk, lo) - 1
+                first = lo_i - 1
                 order = range(first, first + len(xs) + 1)
             else:
-                first = bisect.bisect_left(fk, hi) - 1
+                first = hi_i - 1
                 order = range(first, first - len(xs) - 1, -1)
             for k, fi in enumerate(order):
                 if k:
