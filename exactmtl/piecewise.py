@@ -70,6 +70,9 @@ def _trim(p: Sequence[Fraction]) -> Poly:
 def _peval(p: Poly, x: Fraction) -> Fraction:
     if not p:
         return _ZERO
+    if len(p) == 1:
+        c = p[0]
+        return c if isinstance(c, Fraction) else Fraction(c)
     acc = p[-1]
     for c in reversed(p[:-1]):
         acc = acc * x + c
@@ -105,6 +108,9 @@ def _pcompose_linear(p: Poly, alpha: Fraction, beta: Fraction) -> Poly:
     """p(alpha + beta x) by Horner's scheme on polynomials."""
     if len(p) <= 1:
         return p
+    if len(p) == 2:  # the linear case directly: (c0 + c1 alpha) + (c1 beta) x
+        c0, c1 = p
+        return _trim((c0 + c1 * alpha, c1 * beta))
     lin = (alpha, beta) if beta else (alpha,)
     acc: Poly = (p[-1],)
     for c in reversed(p[:-1]):

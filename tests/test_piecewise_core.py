@@ -830,3 +830,60 @@ def test_canonical_checker_can_fail():
             if x is not None:
                 x.setflags(write=False)
         assert not canonical_ok(arr)
+
+
+# --------------------------------------------------------------------------- the Fraction path
+# Functions built from Fractions (no integer form yet) with fewer pieces than the array threshold
+# locate points, compose and merge on integer knot keys; the oracle compares Fractions.
+
+def _fraction_held(data):
+    knots, polys, values, closed = data
+    n = Piecewise(knots, polys, values, closed=closed)
+    assert n._arr is None
+    return n, old.Piecewise(knots, polys, values, closed=closed)
+
+
+@given(data=st.data())
+def test_fraction_path_point_location_matches_oracle(data):
+    dom = data.draw(DOMAINS)
+    n, o = _fraction_held(data.draw(raw(dom)))
+    a, b = dom
+    tiny = F(1, data.draw(st.sampled_from([3, 2**64])))
+    pts = list(o.knots) + [(o.knots[i] + o.knots[i + 1]) / 2 for i in range(o.pieces)]
+    pts += [a - tiny, b + tiny, b - tiny * (b - a), a + tiny * (b - a),
+            data.draw(st.fractions(min_value=a - 1, max_value=b + 1, max_denominator=2**66))]
+    for x in pts:
+        assert _outcome(lambda: n(x)) == _outcome(lambda: o(x)), x
+    assert n._ik is not None  # the integer keys were used
+
+
+def test_fraction_path_point_location_rejects_outside():
+    f = Piecewise([F(1, 3), F(1, 2), F(5, 7)], [(1,), (2, 3)])
+    assert f(F(1, 3)) == 1 and f(F(1, 2)) == F(7, 2) and f(F(2, 3)) == 4
+    for x in (F(1, 3) - F(1, 2**70), F(5, 7), F(5, 7) + F(1, 2**70)):
+        with pytest.raises(InvalidArgument, match="outside the domain"):
+            f(x)
+    g = Piecewise([F(1, 3), F(1, 2), F(5, 7)], [(1,), (2, 3)], closed=True)
+    assert g(F(5, 7)) == F(2) + F(15, 7)
+
+
+@given(data=st.data())
+def test_fraction_path_compose_matches_oracle(data):
+    dom = data.draw(DOMAINS)
+    fn, fo = _fraction_held(data.draw(raw(dom)))
+    gn, go = _fraction_held(data.draw(into(dom, data.draw(DOMAINS))))
+    got = _outcome(lambda: fn.compose(gn))
+    ref = _outcome(lambda: fo.compose(go))
+    assert got[0] == ref[0], (got, ref)
+    if got[0] == "ok":
+        assert same(got[1], ref[1])
+    else:
+        assert got[1] == ref[1]
+
+
+@given(fg=pairs())
+def test_fraction_path_add_sub_mul_match_oracle(fg):
+    (fn, fo), (gn, go) = _fraction_held(fg[0]), _fraction_held(fg[1])
+    assert same(fn + gn, fo + go)
+    assert same(fn - gn, fo - go)
+    assert same(fn * gn, fo * go)
