@@ -77,15 +77,19 @@ def wrong_sign_pattern(sigma: int, n: int, m: int, k: int) -> tuple[int, ...]:
 def cellwise_rhs(sigma: int, n: int, m: int, omega: tuple[int, ...]) -> Piecewise:
     """omega(u) (2 h_{sigma_u}(2^m x - u) - 1) on [0, 1), as an exact Piecewise."""
     w = 2 ** (n - m)
-    signs, consts = [], []
+    values, slopes = [], []
     for u in range(2 ** m):
         tau = feature_translations(subtree_sigma(sigma, n, m, u), n - m)
         for c in range(w):
-            # 2 (2^m x - u + tau / w) - 1 = 2^(m+1) x + (2 tau / w - 2u - 1)
-            signs.append(omega[u])
-            consts.append(Fraction(2 * tau[c], w) - 2 * u - 1)
-    W = Piecewise.on_grid(signs)
-    return W * (Piecewise.identity() * 2 ** (m + 1) + Piecewise.on_grid(consts))
+            # 2 (2^m x - u + tau / w) - 1 = 2^(m+1) x + (2 tau / w - 2u - 1); at the cell's
+            # left end x = i 2^-n (i = u w + c) this is (2 i + 2 tau - (2u + 1) w) / w
+            i = u * w + c
+            values.append(omega[u] * (2 * i + 2 * tau[c] - (2 * u + 1) * w))
+            slopes.append(omega[u] * 2 ** (m + 1))
+    # omega W times the affine map, on the level-n cells (integer numerators over w)
+    return Piecewise.from_arrays(np.arange(2 ** n + 1), np.array(values, dtype=np.int64),
+                                 knot_denominator=2 ** n, value_denominator=w,
+                                 slopes=np.array(slopes, dtype=np.int64))
 
 
 def _check_one(sigma: int, n: int, m: int, k: int, F_t: Piecewise, h: Piecewise,
