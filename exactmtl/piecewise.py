@@ -601,8 +601,10 @@ class Piecewise(SympyDisplay):
         a, b = self.domain
         if (side == "right" and not a <= xf < b) or (side == "left" and not a < xf <= b):
             raise InvalidArgument(f"x={xf} has no {side} limit inside the domain [{a}, {b}]")
-        i = (bisect.bisect_right(self._knots, xf) if side == "right"
-             else bisect.bisect_left(self._knots, xf)) - 1
+        D, K = self._int_knots()  # t_i <= x iff K[i] <= floor(x D); t_i < x iff K[i] < ceil
+        xd, q = xf.numerator * D, xf.denominator
+        i = (bisect.bisect_right(K, xd // q) if side == "right"
+             else bisect.bisect_left(K, -(-xd // q))) - 1
         return _peval(self._polys[i], xf)
 
     def evaluate_many(self, xs: Iterable[Any]) -> list[Fraction]:

@@ -854,6 +854,8 @@ def test_fraction_path_point_location_matches_oracle(data):
             data.draw(st.fractions(min_value=a - 1, max_value=b + 1, max_denominator=2**66))]
     for x in pts:
         assert _outcome(lambda: n(x)) == _outcome(lambda: o(x)), x
+        for side in ("left", "right"):
+            assert _outcome(lambda: n.limit(x, side)) == _outcome(lambda: o.limit(x, side))
     assert n._ik is not None  # the integer keys were used
 
 
