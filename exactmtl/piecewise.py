@@ -73,6 +73,10 @@ def _peval(p: Poly, x: Fraction) -> Fraction:
     if len(p) == 1:
         c = p[0]
         return c if isinstance(c, Fraction) else Fraction(c)
+    if len(p) == 2:  # c0 + c1 x over one denominator: one normalisation instead of two
+        c0, c1 = p
+        d0, d1, q = c0.denominator, c1.denominator, x.denominator
+        return Fraction(c1.numerator * x.numerator * d0 + c0.numerator * d1 * q, d1 * q * d0)
     acc = p[-1]
     for c in reversed(p[:-1]):
         acc = acc * x + c

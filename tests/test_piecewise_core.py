@@ -889,3 +889,12 @@ def test_fraction_path_add_sub_mul_match_oracle(fg):
     assert same(fn + gn, fo + go)
     assert same(fn - gn, fo - go)
     assert same(fn * gn, fo * go)
+
+
+@given(p=st.lists(RATS, max_size=4), x=RATS)
+def test_peval_matches_oracle(p, x):
+    p = old._trim(p)
+    got = new_mod._peval(p, x)
+    assert type(got) is F and got == old._peval(p, x)
+    assert (got.numerator, got.denominator) == (old._peval(p, x).numerator,
+                                                old._peval(p, x).denominator)
