@@ -1452,6 +1452,21 @@ def _check_eps(eps: Any) -> Fraction:
     return e
 
 
+# the last (f, eps, greedy pieces): optimal_staircase and optimal_staircase_pieces of one
+# function and eps, asked one after the other, run the greedy scan once (f is immutable and kept
+# alive here, so its identity is a safe key)
+_GREEDY_LAST: list = [None, None, None]
+
+
+def _greedy_cached(f: Piecewise, eps: Fraction) -> list[tuple[Fraction, Fraction, Fraction]]:
+    last = _GREEDY_LAST
+    if last[0] is f and last[1] == eps:
+        return list(last[2])
+    out = _greedy(f, eps)
+    last[:] = [f, eps, tuple(out)]
+    return out
+
+
 def _greedy(f: Piecewise, eps: Fraction) -> list[tuple[Fraction, Fraction, Fraction]]:
     """Greedy maximal pieces ``(start, low, high)``: each extends while ``high - low <= 2 eps``.
 
@@ -1515,7 +1530,7 @@ def optimal_staircase(f: Piecewise, eps: Any) -> Piecewise:
     """
     f = _check_right_continuous_pl(f)
     e = _check_eps(eps)
-    pieces = _greedy(f, e)
+    pieces = _greedy_cached(f, e)
     if len(pieces) > 1 and pieces[-1][0] == f.knots[-1]:
         pieces = pieces[:-1]
     breaks = [s for s, _, _ in pieces[1:]]
@@ -1535,7 +1550,7 @@ def optimal_staircase_pieces(f: Piecewise, eps: Any) -> int:
     4
     """
     f = _check_right_continuous_pl(f)
-    return len(_greedy(f, _check_eps(eps)))
+    return len(_greedy_cached(f, _check_eps(eps)))
 
 
 def triangle_staircase_pieces(k: int, eps: Any) -> int:

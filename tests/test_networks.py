@@ -714,3 +714,21 @@ def test_readout_falsifier_and_errors():
         piecewise_linear_network(Piecewise.identity() ** 2)
     with pytest.raises(InvalidArgumentType, match=r"f has type list; expected a Piecewise"):
         piecewise_linear_network([1])
+
+
+def test_greedy_cache_keys_on_function_and_eps():
+    """The one-entry greedy cache never answers for another function or another eps."""
+    from exactmtl import networks as nw
+    from exactmtl import (
+        optimal_staircase,
+        optimal_staircase_pieces,
+        triangle,
+        triangle_staircase_pieces,
+    )
+
+    for k, eps in [(3, F(1, 5)), (4, F(1, 5)), (4, F(1, 7)), (3, F(1, 7)), (3, F(1, 5))]:
+        f = triangle(k)
+        stair = optimal_staircase(f, eps)
+        assert optimal_staircase_pieces(f, eps) == stair.pieces == len(nw._greedy(f, eps))
+        assert stair.pieces == triangle_staircase_pieces(k, eps)
+        assert optimal_staircase_pieces(f, F(1, 3)) == triangle_staircase_pieces(k, F(1, 3))

@@ -853,9 +853,10 @@ def test_fraction_path_point_location_matches_oracle(data):
     pts += [a - tiny, b + tiny, b - tiny * (b - a), a + tiny * (b - a),
             data.draw(st.fractions(min_value=a - 1, max_value=b + 1, max_denominator=2**66))]
     for x in pts:
-        assert _outcome(lambda: n(x)) == _outcome(lambda: o(x)), x
+        assert _outcome(lambda x=x: n(x)) == _outcome(lambda x=x: o(x)), x
         for side in ("left", "right"):
-            assert _outcome(lambda: n.limit(x, side)) == _outcome(lambda: o.limit(x, side))
+            assert (_outcome(lambda x=x, side=side: n.limit(x, side))
+                    == _outcome(lambda x=x, side=side: o.limit(x, side)))
     assert n._ik is not None  # the integer keys were used
 
 
