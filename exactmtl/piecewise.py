@@ -1212,6 +1212,12 @@ def sup_norm(f: Piecewise) -> Any:
     hard = []
     ks = f._knots
     for i, p in enumerate(f._polys):
+        if len(p) <= 1:  # a constant piece: its value is the candidate
+            if p:
+                c = abs(p[0])
+                if c > best:
+                    best = c
+            continue
         u, v = ks[i], ks[i + 1]
         cand = [abs(_peval(p, u)), abs(_peval(p, v))]
         if len(p) == 3 and p[2]:

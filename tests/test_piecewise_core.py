@@ -890,6 +890,9 @@ def test_fraction_path_add_sub_mul_match_oracle(fg):
     assert same(fn + gn, fo + go)
     assert same(fn - gn, fo - go)
     assert same(fn * gn, fo * go)
+    for n, o in ((fn, fo), (gn, go), (fn - gn, fo - go)):
+        assert n.pieces < new_mod._ARRAY_MIN_PIECES  # the Fraction path
+        assert sup_norm(n) == old.sup_norm(o)
 
 
 @given(p=st.lists(RATS, max_size=4), x=RATS)
