@@ -1318,7 +1318,7 @@ def equal(f: Any, g: Any) -> Equality:
         raise InvalidArgument(
             f"the domains differ: [{f.domain[0]}, {f.domain[1]}] and "
             f"[{g.domain[0]}, {g.domain[1]}]; restrict one of them first")
-    if _use_arrays(f, g):
+    if _use_arrays(f, g) or f._fk is None or g._fk is None:  # (no Fractions made for one)
         fa, ga = f._as_arr(), g._as_arr()
         if fa is not None and ga is not None:
             if _ic.same_pieces(fa, ga):  # canonical forms: only point values may differ
