@@ -993,7 +993,22 @@ class Piecewise(SympyDisplay):
 
 @_bulk
 def _grid_knots(level: int) -> tuple[Fraction, ...]:
-    """The knots c / 2**level, c = 0..2**level, built without gcd work (dyadic reduction)."""
+    """The knots c / 2**level, c = 0..2**level, built without gcd work (dyadic reduction).
+
+    Levels up to 10 are kept (an immutable tuple, at most 2**11 Fractions in all): small grid
+    functions are built over and over by the construction and the proofs.
+    """
+    if level <= 10:
+        return _grid_knots_small(level)
+    return _build_grid_knots(level)
+
+
+@functools.lru_cache(maxsize=11)
+def _grid_knots_small(level: int) -> tuple[Fraction, ...]:
+    return _build_grid_knots(level)
+
+
+def _build_grid_knots(level: int) -> tuple[Fraction, ...]:
     size = 1 << level
     out = [_ZERO]
     for c in range(1, size + 1):

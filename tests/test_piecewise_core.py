@@ -902,3 +902,10 @@ def test_peval_matches_oracle(p, x):
     assert type(got) is F and got == old._peval(p, x)
     assert (got.numerator, got.denominator) == (old._peval(p, x).numerator,
                                                 old._peval(p, x).denominator)
+
+
+@pytest.mark.parametrize("level", [0, 1, 3, 10, 11])
+def test_grid_knots_cached_and_built_agree(level):
+    want = tuple(F(c, 2**level) for c in range(2**level + 1))
+    assert new_mod._grid_knots(level) == want == new_mod._build_grid_knots(level)
+    assert all(type(t) is F for t in new_mod._grid_knots(level))
