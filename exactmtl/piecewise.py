@@ -694,8 +694,13 @@ class Piecewise(SympyDisplay):
             arr = self._as_arr()
             if arr is not None:
                 return Piecewise._from_arr(_ic.scale(arr, c.numerator, c.denominator))
-        return Piecewise._make(self._knots, tuple(pop(p) for p in self._polys),
-                               tuple(vop(v) for v in self._values), self._closed)
+        polys = tuple(pop(p) for p in self._polys)
+        values = tuple(vop(v) for v in self._values)
+        if c:  # an invertible scalar map keeps the canonical form: nothing merges
+            obj = Piecewise.__new__(Piecewise)
+            obj._set(self._knots, polys, values, self._closed)
+            return obj
+        return Piecewise._make(self._knots, polys, values, self._closed)
 
     def _coerce(self, other: Any) -> Piecewise | None:
         if isinstance(other, Piecewise):
