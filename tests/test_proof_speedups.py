@@ -60,3 +60,24 @@ def test_m20_cellwise_rhs_sees_a_changed_sign():
     omega = sign_pattern(sigma, n, m, 1)
     flipped = (-omega[0], *omega[1:])
     assert m20.cellwise_rhs(sigma, n, m, flipped) != _old_cellwise_rhs(sigma, n, m, omega)
+
+
+@pytest.mark.parametrize("m", [0, 1, 3, 5])
+def test_m8_preimage_measures_match_indicator_integrals(m):
+    from exactmtl import integrate, sawtooth
+
+    m8 = _proof("m08_sawtooth")
+    s = sawtooth(m)
+    for q in range(m + 3):
+        want = [integrate(m8._indicator(q, c).compose(s)) for c in range(2 ** q)]
+        assert m8._preimage_measures(q, s) == want
+
+
+def test_m8_preimage_measures_see_the_halving_map():
+    from exactmtl.errors import CheckFailed
+
+    m8 = _proof("m08_sawtooth")
+    half = Piecewise.linear([], [(0, Fraction(1, 2))])
+    assert m8._preimage_measures(3, half) == [Fraction(1, 4)] * 4 + [Fraction(0)] * 4
+    with pytest.raises(CheckFailed):
+        m8._check_measure(3, half)
