@@ -947,7 +947,7 @@ class GridSystem:
         rows, cols, vals = [], [], []
         nnz = 0
         for start, spec in blocks:
-            r, c = np.nonzero(spec)
+            r, c = np.divmod(np.flatnonzero(spec), size)
             nnz += r.size
             if nnz * nnz > limit * size:
                 return True, None
@@ -1059,7 +1059,7 @@ class GridSystem:
         coef = np.empty(k, dtype=np.int64)
         for start, spec in blocks:
             nz = spec != 0
-            if not (nz.sum(axis=1) == 1).all():
+            if not (np.count_nonzero(nz, axis=1) == 1).all():
                 return None
             i = nz.argmax(axis=1)
             idx[start:start + i.size] = i

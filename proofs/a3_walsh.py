@@ -9,7 +9,8 @@ Check       Rows are built from the definition (Rademacher digits), independentl
             l = 2^i (which gives all pairs by induction on popcount(l)), all pairs for n <= 6;
             then W W^T = 2^n I follows exactly from the group law and the row sums
             sum_x w_k(x) = 2^n [k = 0], all computed. Through the fast transform (n <= 12): the
-            transform of every unit vector is the matching column of W (its matrix is W), the
+            transform of every unit vector is the matching column of W (its matrix is W; W = W^T
+            is checked exactly, so column x is row x), the
             full exact Gram matrix of all 2^n functions is I (GridSystem.gram), and the
             structured verdict GridSystem.is_orthonormal holds (all three orderings for
             n <= 10, Paley above). Piecewise cross-check with bases.walsh for n <= 5 (all
@@ -243,6 +244,16 @@ def falsify_flipped_sign_orthonormality() -> None:
     rows = _paley_rows(6).astype(np.int64)
     rows[37, 11] *= -1
     expect_true(GridSystem(6, rows).is_orthonormal(), "verdict: not orthonormal", n=6)
+
+
+def falsify_flipped_sign_gram() -> None:
+    """The same perturbation seen by the full exact Gram matrix (blocked narrow path, n = 9)."""
+    from exactmtl import GridSystem
+
+    rows = _paley_rows(9).astype(np.int64)
+    rows[300, 7] *= -1
+    expect(GridSystem(9, rows).gram().is_identity(),
+           "exact Gram matrix of the Walsh system is not I", n=9)
 
 
 def falsify_flipped_sign_sampled() -> None:
