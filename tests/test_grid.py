@@ -447,6 +447,10 @@ def test_blocked_gram_rejects_a_flipped_sign_at_level_11():
     assert not g.is_identity()
     i, j, val = g.mismatch(1)
     assert 2000 in (i, j) and val == Fraction(int(rows[i] @ rows[j]), 2048)
+    v = GridSystem(11, rows).is_orthonormal()  # 2^33 dense products: the spectral Gram decides
+    assert not v and v.method == "walsh-gram"
+    i, j = v.counterexample["i"], v.counterexample["j"]
+    assert v.counterexample["inner"] == Fraction(int(rows[i] @ rows[j]), 2048)
     rows = walsh_system(10).numerators.copy()
     rows[1000, 5] *= -1
     v = GridSystem(10, rows).is_orthonormal()  # not structured: the exact Gram decides
