@@ -54,6 +54,7 @@ from exactmtl.transforms import (
     _guarded_butterfly,
     _haar_kernel,
     _integer_numerators,
+    _narrow_dtype,
     _to_int_array,
 )
 
@@ -637,20 +638,32 @@ class GramMatrix:
         ((2, 2, Fraction(1, 2)), None)
         """
         num = self.numerators
-        target = np.zeros(num.shape, dtype=object if num.dtype == object else np.int64)
+        d = None
         if diagonal is not None:
-            d = as_exact(diagonal, "diagonal") * self.denominator
-            if d.denominator != 1:
+            dd = as_exact(diagonal, "diagonal") * self.denominator
+            if dd.denominator != 1:
                 return (0, 0, self.entry(0, 0))
-            np.fill_diagonal(target, int(d))
-        diff = num != target
-        if diagonal is None:
-            np.fill_diagonal(diff, False)
-        bad = np.argwhere(diff)
-        if bad.size == 0:
+            d = int(dd)
+        # the verdict without a K x K temporary: the diagonal, then a count of the nonzeros
+        diag = np.diagonal(num)
+        diag_ok = d is None or bool((diag == d).all())
+        if diag_ok and np.count_nonzero(num) == np.count_nonzero(diag):
             return None
-        i, j = (int(v) for v in bad[0])
-        return i, j, self.entry(i, j)
+        # a mismatch exists: find the first one (row-major) in blocks of rows
+        k = num.shape[0]
+        step = max(1, (1 << 20) // max(1, num.shape[1]))
+        for start in range(0, k, step):
+            block = num[start:start + step]
+            diff = block != 0
+            r = np.arange(block.shape[0])
+            on = start + r < num.shape[1]
+            r = r[on]
+            diff[r, start + r] = False if d is None else block[r, start + r] != d
+            bad = np.argwhere(diff)
+            if bad.size:
+                i, j = (int(v) for v in bad[0])
+                return start + i, j, self.entry(start + i, j)
+        return None  # pragma: no cover (the counts above said a mismatch exists)
 
     def is_identity(self) -> bool:
         """Exactly the identity matrix?
@@ -705,22 +718,65 @@ class OrthogonalityVerdict:
                 f"(exact, {self.method})")
 
 
-def _row_transform(num: np.ndarray, level: int, basis: str) -> tuple[np.ndarray, str, np.ndarray]:
+def _row_transform(num: np.ndarray, level: int, basis: str, *,
+                   keep_narrow: bool = False) -> tuple[np.ndarray, str, np.ndarray]:
     """Spectra of all rows (integers), the arithmetic path, and the Parseval weights.
 
     ``<f_i, f_j> * 2^(2e) = sum_b F_ib F_jb weight_b / 2^scale`` with ``scale`` chosen below.
+    ``keep_narrow``: the spectra may come back as int16/int32 (the certified narrow run of the
+    butterfly; internal readers only, which widen the few values they multiply).
     """
     if basis == "walsh":
-        out, path, _, _, _ = _guarded_butterfly(num, level, "auto", level, _butterfly)
+        out, path, _, _, _ = _guarded_butterfly(num, level, "auto", level, _butterfly,
+                                                keep_narrow=keep_narrow)
         weights = np.ones(num.shape[1], dtype=np.int64)
     else:
-        out, path, _, _, _ = _guarded_butterfly(num, level, "auto", level, _haar_kernel(level))
+        out, path, _, _, _ = _guarded_butterfly(num, level, "auto", level, _haar_kernel(level),
+                                                keep_narrow=keep_narrow)
         js = np.zeros(num.shape[1], dtype=np.int64)
         for j in range(level):
             js[1 << j: 2 << j] = j
         weights = np.left_shift(1, level - js)  # 2^n for the mean, 2^(n-j) for psi_{j,k}
         weights[0] = 1 << level
     return out, path, weights
+
+
+_ROW_BLOCK_BYTES = 1 << 21  # narrow spectra are produced a few MiB of rows at a time
+
+
+def _narrow_row_blocks(num: np.ndarray, level: int,
+                       basis: str) -> Iterator[tuple[int, np.ndarray]] | None:
+    """The spectra of the rows, block of rows by block, when the certified narrow run applies.
+
+    The same kernel and the same overflow bound as :func:`_row_transform` (``bits(max|num|) +
+    level <= 15`` for int16, ``<= 31`` for int32, on arrays of at least 2^16 entries: every
+    intermediate fits), but no array of the whole spectrum is ever formed: each yielded block
+    is a small reused-size temporary. ``None`` when that path does not apply (the caller then
+    transforms the whole array through :func:`_row_transform`).
+    """
+    if num.dtype == object:
+        return None
+    narrow = _narrow_dtype(_bits_of(num) + level, num.size)
+    if narrow is None:
+        return None
+    kernel = _butterfly if basis == "walsh" else _haar_kernel(level)
+    step = max(1, _ROW_BLOCK_BYTES // (np.dtype(narrow).itemsize * num.shape[1]))
+
+    def blocks() -> Iterator[tuple[int, np.ndarray]]:
+        for start in range(0, num.shape[0], step):
+            yield start, kernel(num[start:start + step].astype(narrow))
+    return blocks()
+
+
+def _parseval_weights(level: int, basis: str) -> np.ndarray:
+    if basis == "walsh":
+        return np.ones(1 << level, dtype=np.int64)
+    js = np.zeros(1 << level, dtype=np.int64)
+    for j in range(level):
+        js[1 << j: 2 << j] = j
+    weights = np.left_shift(1, level - js)
+    weights[0] = 1 << level
+    return weights
 
 
 def _scale(level: int, basis: str) -> int:
@@ -851,17 +907,61 @@ class GridSystem:
                 f"method={method!r} is not a Gram method; expected one of "
                 + ", ".join(repr(m) for m in GRAM_METHODS))
         k, size = self._num.shape
+        bases = SPECTRAL_BASES if method == "auto" else (method,)
+        if method == "auto":
+            left = []
+            for basis in SPECTRAL_BASES:
+                applies, got = self._blocked_sparse_gram(basis)
+                if got is not None:
+                    return got
+                if not applies:
+                    left.append(basis)
+            bases = tuple(left)
         if method in ("auto", *SPECTRAL_BASES):
-            bases = SPECTRAL_BASES if method == "auto" else (method,)
             for basis in bases:
-                spec, path, weights = _row_transform(self._num, self._level, basis)
-                cols = (spec != 0).sum(axis=0)
+                spec, path, weights = _row_transform(self._num, self._level, basis,
+                                                     keep_narrow=True)
+                nz = spec != 0
+                cols = nz.sum(axis=0)
                 cost = int((cols.astype(np.int64) ** 2).sum())
                 if method != "auto" or cost <= 4 * (k + size) * max(1, self._level):
-                    gnum = _sparse_gram(spec, weights)
+                    gnum = _sparse_gram(spec, weights, nz)
                     scale = _scale(self._level, basis) + 2 * self._exp
                     return GramMatrix(gnum, 1 << scale, basis, path)
         return self._dense_gram()
+
+    def _blocked_sparse_gram(self, basis: str) -> tuple[bool, GramMatrix | None]:
+        """``gram("auto")`` for one basis on the narrow path, one block of rows at a time.
+
+        Keeps only the nonzeros of the spectra (never the whole spectrum). ``None`` when the
+        narrow path does not apply, or when the sparse product would cost more than the
+        ``"auto"`` limit (then ``gram`` goes on to the next basis); the flag says whether the
+        narrow path applied. Cauchy-Schwarz,
+        ``sum_b nnz_b^2 >= nnz^2 / N``, lets a dense spectrum be refused after few blocks.
+        """
+        k, size = self._num.shape
+        blocks = _narrow_row_blocks(self._num, self._level, basis)
+        if blocks is None:
+            return False, None
+        limit = 4 * (k + size) * max(1, self._level)
+        rows, cols, vals = [], [], []
+        nnz = 0
+        for start, spec in blocks:
+            r, c = np.divmod(np.flatnonzero(spec), size)
+            nnz += r.size
+            if nnz * nnz > limit * size:
+                return True, None
+            rows.append(r + start)
+            cols.append(c)
+            vals.append(spec[r, c].astype(np.int64))
+        col_all = np.concatenate(cols)
+        counts = np.bincount(col_all, minlength=size)
+        if int((counts.astype(np.int64) ** 2).sum()) > limit:
+            return True, None
+        gnum = _sparse_gram_triplets(np.concatenate(rows), col_all, np.concatenate(vals),
+                                     _parseval_weights(self._level, basis), k, size)
+        scale = _scale(self._level, basis) + 2 * self._exp
+        return True, GramMatrix(gnum, 1 << scale, basis, "int64")
 
     def _dense_gram(self) -> GramMatrix:
         num = self._num
@@ -900,13 +1000,10 @@ class GridSystem:
         prop = "orthonormal" if normal else "orthogonal"
         k, size = self._num.shape
         for basis in SPECTRAL_BASES:
-            spec, path, weights = _row_transform(self._num, self._level, basis)
-            nz = spec != 0
-            counts = nz.sum(axis=1)
-            if not (counts == 1).all():
+            single = self._single_coefficients(basis)
+            if single is None:
                 continue
-            idx = nz.argmax(axis=1)
-            coef = spec[np.arange(k), idx]
+            idx, coef, path, weights = single
             scale = _scale(self._level, basis) + 2 * self._exp
             cert = {"method": f"{basis}-spectrum", "basis": basis, "level": self._level,
                     "functions": k, "path": path,
@@ -930,7 +1027,9 @@ class GridSystem:
             if k <= 4096:
                 cert["spectral_index"] = idx.tolist()
             return OrthogonalityVerdict(True, prop, f"{basis}-spectrum", cert)
-        g = self._dense_gram() if k * k * size <= (1 << 36) else self.gram()
+        # the dense product costs k^2 N: past 2^30 the exact spectral Gram (sparse when the
+        # spectra are, as for a perturbed Walsh system) decides instead
+        g = self._dense_gram() if k * k * size <= (1 << 30) else self.gram()
         bad = g.mismatch(1 if normal else None)
         if not normal and bad is None:
             zero = np.nonzero(np.diagonal(g.numerators) == 0)[0]
@@ -944,6 +1043,30 @@ class GridSystem:
         i, j, val = bad
         return OrthogonalityVerdict(False, prop, f"{g.method}-gram", cert,
                                     {"i": i, "j": j, "inner": val})
+
+    def _single_coefficients(self, basis: str) -> tuple[np.ndarray, np.ndarray, str,
+                                                        np.ndarray] | None:
+        """(index, value) of each row's only nonzero coefficient, or None if some row has not
+        exactly one. On the narrow path block by block (stops at the first block that fails)."""
+        k = self._num.shape[0]
+        blocks = _narrow_row_blocks(self._num, self._level, basis)
+        if blocks is None:
+            spec, path, weights = _row_transform(self._num, self._level, basis)
+            nz = spec != 0
+            if not (nz.sum(axis=1) == 1).all():
+                return None
+            idx = nz.argmax(axis=1)
+            return idx, spec[np.arange(k), idx], path, weights
+        idx = np.empty(k, dtype=np.int64)
+        coef = np.empty(k, dtype=np.int64)
+        for start, spec in blocks:
+            nz = spec != 0
+            if not (np.count_nonzero(nz, axis=1) == 1).all():
+                return None
+            i = nz.argmax(axis=1)
+            idx[start:start + i.size] = i
+            coef[start:start + i.size] = spec[np.arange(i.size), i]
+        return idx, coef, "int64", _parseval_weights(self._level, basis)
 
     def screen_orthonormal(self, trials: int = 2, seed: int = 0,
                            entry_bits: int = 32) -> ScreenResult:
@@ -990,14 +1113,24 @@ def _check_basis(basis: Any) -> str:
     return basis
 
 
-def _sparse_gram(spec: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``G = F diag(w) F^T`` exactly, visiting only the nonzeros of each column of ``F``."""
-    k = spec.shape[0]
-    rows, cols = np.nonzero(spec)
-    vals = spec[rows, cols]
+def _sparse_gram(spec: np.ndarray, weights: np.ndarray,
+                 nz: np.ndarray | None = None) -> np.ndarray:
+    """``G = F diag(w) F^T`` exactly, visiting only the nonzeros of each column of ``F``.
+
+    ``spec`` may be int16/int32 (a narrow butterfly run): its nonzeros are widened to int64
+    before any product. ``nz`` is ``spec != 0`` when the caller has it already.
+    """
+    rows, cols = np.nonzero(spec if nz is None else nz)
+    vals = _to_int_array(spec[rows, cols])
+    return _sparse_gram_triplets(rows, cols, vals, weights, spec.shape[0], spec.shape[1])
+
+
+def _sparse_gram_triplets(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+                          weights: np.ndarray, k: int, size: int) -> np.ndarray:
+    """``G = F diag(w) F^T`` from the nonzeros ``F[rows, cols] = vals`` (int64 or object)."""
     wts = weights[cols]
-    bits = 2 * _bits_of(vals) + _bits_of(wts) + max(1, spec.shape[1]).bit_length()
-    use64 = spec.dtype != object and _fits(bits)
+    bits = 2 * _bits_of(vals) + _bits_of(wts) + max(1, size).bit_length()
+    use64 = vals.dtype != object and _fits(bits)
     dtype = np.int64 if use64 else object
     gram = np.zeros((k, k), dtype=dtype)
     if not use64:

@@ -295,7 +295,7 @@ def convert_walsh_order(coefficients: Any, source: str, target: str) -> np.ndarr
     if source == target:
         return arr.copy()
     pick = _inverse_permutation(level, source)[_permutation(level, target)]
-    return arr[..., pick]
+    return np.take(arr, pick, axis=-1)  # C-ordered, and faster than arr[..., pick]
 
 
 # --------------------------------------------------------------------------- kernels
@@ -344,19 +344,63 @@ def _stages(src: np.ndarray, h: int) -> np.ndarray:
     return src
 
 
+_BLOCK_BYTES = 1 << 18  # bytes per cache block of rows (numeric dtypes)
+_SPLIT_MIN_LEVEL = 6  # from 2^6 on, the split kernel below beats the radix front
+
+
+def _split_block(x: np.ndarray) -> np.ndarray:
+    """The butterfly of a cache-sized block of rows as ``H_A ⊗ H_B`` (``A B = size``).
+
+    An index is ``i = a B + b``: the stages ``h >= B`` act on ``a`` with contiguous runs of
+    ``h >= B`` elements; one transpose makes ``b`` the high part, whose stages then run with
+    runs ``>= A``; a second transpose restores the layout. No stage has a short inner loop (the
+    stages commute: each acts on its own tensor factor). ``x`` is not modified.
+    """
+    rows, size = x.shape
+    level = size.bit_length() - 1
+    b = 1 << (level // 2)
+    a = size // b
+    y = _stages(x.copy(), b)
+    t = np.ascontiguousarray(y.reshape(rows, a, b).transpose(0, 2, 1)).reshape(rows, size)
+    t = _stages(t, a)
+    return np.ascontiguousarray(t.reshape(rows, b, a).transpose(0, 2, 1)).reshape(rows, size)
+
+
 def _butterfly(x: np.ndarray) -> np.ndarray:
     """Sylvester butterfly along the last axis of a 2-D array: ``x @ H`` with ``H = H_1^{⊗n}``.
 
     Reshape-based: at each stage the rows are viewed as ``(-1, 2, h)`` blocks and replaced by
-    ``(a + b, a - b)``; the first three stages are fused, and the stages are run on cache-sized
-    blocks of rows (stages ``h < 2^15`` of a long row act on its 2^15-blocks independently).
-    The dtype is kept (int64, object or float64); ``x`` is not modified.
+    ``(a + b, a - b)``; the stages are run on cache-sized blocks of rows (stages ``h < 2^15``
+    of a long row act on its 2^15-blocks independently). Numeric rows of ``2^6`` entries or
+    more use :func:`_split_block` (no short inner loops); object rows and short rows the radix
+    front of :func:`_butterfly_radix`, the previous kernel (kept as the tests' oracle).
+    The dtype is kept (int16/int32/int64, object or float64); ``x`` is not modified.
+    """
+    rows, size = x.shape
+    if x.dtype == object or size < 1 << _SPLIT_MIN_LEVEL:
+        return _butterfly_radix(x)
+    if size > _BLOCK:
+        inner = _butterfly(x.reshape(rows * (size // _BLOCK), _BLOCK))
+        return _stages(inner.reshape(rows, size), _BLOCK)
+    step = max(1, _BLOCK_BYTES // (x.dtype.itemsize * size))
+    if rows <= step:
+        return _split_block(x)
+    out = np.empty_like(x)
+    for start in range(0, rows, step):
+        out[start:start + step] = _split_block(x[start:start + step])
+    return out
+
+
+def _butterfly_radix(x: np.ndarray) -> np.ndarray:
+    """The butterfly with the first three stages fused on strided columns (:func:`_front`).
+
+    Used for object rows and rows shorter than ``2^6``; the oracle of :func:`_butterfly`.
     """
     rows, size = x.shape
     if size == 1:
         return x.copy()
     if size > _BLOCK:
-        inner = _butterfly(x.reshape(rows * (size // _BLOCK), _BLOCK))
+        inner = _butterfly_radix(x.reshape(rows * (size // _BLOCK), _BLOCK))
         return _stages(inner.reshape(rows, size), _BLOCK)
     radix = min(_RADIX, size)
     step = max(1, _BLOCK // size)
@@ -412,12 +456,14 @@ def _narrow_dtype(bound: int, size: int) -> Any:
 
 
 def _guarded_butterfly(ints: np.ndarray, level: int, path: str, growth: int,
-                       kernel: Any = None, *,
-                       linear: bool = True) -> tuple[np.ndarray, str, str, int, int]:
+                       kernel: Any = None, *, linear: bool = True,
+                       keep_narrow: bool = False) -> tuple[np.ndarray, str, str, int, int]:
     """Run ``kernel``, a map whose intermediates are at most ``2^growth`` times max|input|.
 
     int64 when ``bits(max|input|) + growth <= 63``; otherwise int64 limbs if the kernel is
     linear, else Python ints. Returns (result, path used, reason, input bits, limb count).
+    ``keep_narrow``: an int16/int32 run returns its result in that dtype (internal callers
+    that only read the result: no int64 copy of a large array).
     """
     kernel = kernel or _butterfly
     bits = _bits_of(ints)
@@ -435,7 +481,9 @@ def _guarded_butterfly(ints: np.ndarray, level: int, path: str, growth: int,
     if fits and path in ("auto", "int64"):
         narrow = _narrow_dtype(bound, ints.size)
         if narrow is not None:  # the same integers in half or a quarter of the memory traffic
-            out = kernel(ints.astype(narrow)).astype(np.int64)
+            out = kernel(ints.astype(narrow))
+            if not keep_narrow:
+                out = out.astype(np.int64)
         else:
             out = kernel(ints.astype(np.int64, copy=False))
         return (out, "int64",
@@ -609,7 +657,7 @@ def fwht_with_report(values: Any, order: str = "hadamard", *,
     ints, den, level, shape = _prepare(values, "values")
     out, used, reason, bits, limbs = _guarded_butterfly(ints, level, path, level)
     if order != "hadamard":
-        out = out[:, _permutation(level, order)]
+        out = np.take(out, _permutation(level, order), axis=1)
     return TransformResult(_finish(out, shape), den, "fwht", order, level, used, reason, bits,
                            limbs)
 
@@ -646,7 +694,7 @@ def ifwht_with_report(coefficients: Any, order: str = "hadamard", *,
     path = _check_path(path)
     ints, den, level, shape = _prepare(coefficients, "coefficients")
     if order != "hadamard":
-        ints = ints[:, _inverse_permutation(level, order)]
+        ints = np.take(ints, _inverse_permutation(level, order), axis=1)
     out, used, reason, bits, limbs = _guarded_butterfly(ints, level, path, level)
     return TransformResult(_finish(out, shape), den << level, "ifwht", order, level, used,
                            reason, bits, limbs)
@@ -707,7 +755,7 @@ def fwht_float64_numeric(values: Any, order: str = "hadamard") -> np.ndarray:
     shape = x.shape
     out = _butterfly(x.reshape(-1, shape[-1]))
     if order != "hadamard":
-        out = out[:, _permutation(level, order)]
+        out = np.take(out, _permutation(level, order), axis=1)
     return out.reshape(shape)
 
 
@@ -923,7 +971,8 @@ def haar_to_walsh_with_report(coefficients: Any, order: str = "paley", *,
 
     out, used, reason, bits, limbs = _guarded_butterfly(ints, level, path, growth, kernel)
     if order != "paley":
-        out = out[:, _inverse_permutation(level, "paley")[_permutation(level, order)]]
+        out = np.take(out, _inverse_permutation(level, "paley")[_permutation(level, order)],
+                      axis=1)
     return TransformResult(_finish(out, shape), den << growth, "haar_to_walsh", order, level,
                            used, reason, bits, limbs)
 
@@ -955,7 +1004,8 @@ def walsh_to_haar_with_report(coefficients: Any, order: str = "paley", *,
     path = _check_path(path)
     ints, den, level, shape = _prepare(coefficients, "coefficients")
     if order != "paley":
-        ints = ints[:, _inverse_permutation(level, order)[_permutation(level, "paley")]]
+        ints = np.take(ints, _inverse_permutation(level, order)[_permutation(level, "paley")],
+                       axis=1)
     growth = max(level - 1, 0)
 
     def kernel(x: np.ndarray) -> np.ndarray:

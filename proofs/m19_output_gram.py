@@ -72,11 +72,13 @@ def table_gram(n: int, m: int, ks: list[int], tab=None) -> tuple[np.ndarray, int
     expect(int(np.abs(tab.values).max(initial=0)) <= 18 and tab.values.shape[2] <= 16,
            "table outside the int32 bound", n=n, m=m)
     a, b = v[..., 0], v[..., 1]
-    # sum over cells of 2 a a' + a b' + b a' + 2 b b' = (a + b)(a + b)' + a a' + b b'
+    # sum over cells of 2 a a' + a b' + b a' + 2 b b' = (a + b)(a + b)' + a a' + b b': one
+    # contraction of the rows [a + b | a | b] (3 x 16 entries) with themselves
     s = a + b
-    num = s @ s.transpose(0, 2, 1) + a @ a.transpose(0, 2, 1) + b @ b.transpose(0, 2, 1)
+    x = np.concatenate([s, a, b], axis=2)
+    num = np.einsum("stc,suc->stu", x, x)
     den = 6 * tab.scale * tab.scale * 2 ** n
-    return num, den, (a + b).sum(axis=2)
+    return num, den, s.sum(axis=2)
 
 
 def check_all_sigma_cells(full: bool = False) -> dict:

@@ -75,7 +75,10 @@ def _joint_size(ids: dict[int, np.ndarray], ks) -> int:
         if space <= 1 << 22:  # relabel through a table of the keys that occur (no sort)
             seen = np.zeros(space, dtype=bool)
             seen[key] = True
-            code = np.cumsum(seen, dtype=np.int64)[key] - 1
+            present = np.flatnonzero(seen)  # the keys that occur, increasing
+            label = np.empty(space, dtype=np.int64)  # read only where written just below
+            label[present] = np.arange(present.size, dtype=np.int64)
+            code = label[key]
         else:
             code = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)
     return int(code.max()) + 1

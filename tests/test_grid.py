@@ -345,3 +345,113 @@ def test_full_gram_of_4096_walsh_functions():
     g = walsh_system(12).gram()
     assert g.method == "walsh" and g.is_identity()
     assert walsh_system(12, "sequency").is_orthonormal()
+
+
+# ------------------------------------------------------------------ fast routes vs their oracles
+
+def _mismatch_reference(g, diagonal=1):
+    """The previous GramMatrix.mismatch: a whole K x K target and a K x K comparison."""
+    num = g.numerators
+    target = np.zeros(num.shape, dtype=object if num.dtype == object else np.int64)
+    if diagonal is not None:
+        d = Fraction(diagonal) * g.denominator
+        if d.denominator != 1:
+            return (0, 0, g.entry(0, 0))
+        np.fill_diagonal(target, int(d))
+    diff = num != target
+    if diagonal is None:
+        np.fill_diagonal(diff, False)
+    bad = np.argwhere(diff)
+    if bad.size == 0:
+        return None
+    i, j = (int(v) for v in bad[0])
+    return i, j, g.entry(i, j)
+
+
+@given(st.integers(1, 12), st.integers(0, 3), st.sampled_from([1, 2, 0, None, Fraction(1, 2)]),
+       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st.integers(-3, 3)),
+                max_size=4), st.booleans())
+def test_mismatch_matches_the_dense_reference(k, e, diagonal, edits, huge):
+    from exactmtl.grid import GramMatrix
+
+    den = 1 << e
+    num = np.zeros((k, k), dtype=object if huge else np.int64)
+    np.fill_diagonal(num, den * (2**70 if huge else 1))
+    for i, j, v in edits:
+        if i < k and j < k:
+            num[i, j] = v
+    g = GramMatrix(num, den, "dense", "object" if huge else "int64")
+    assert g.mismatch(diagonal) == _mismatch_reference(g, diagonal)
+
+
+@pytest.mark.parametrize("where", [None, (1499, 3), (1200, 1200), (1025, 7), (0, 1499)])
+def test_mismatch_in_a_late_block_matches_the_dense_reference(where):
+    from exactmtl.grid import GramMatrix
+
+    num = np.eye(1500, dtype=np.int64) * 4
+    if where is not None:
+        num[where] += 1
+    g = GramMatrix(num, 4, "dense", "int64")
+    for diagonal in (1, None, 2):
+        assert g.mismatch(diagonal) == _mismatch_reference(g, diagonal)
+    assert g.is_identity() == (where is None)
+
+
+def _blocked_off(monkeypatch):
+    """Force the previous whole-array spectral routes (the oracle of the blocked ones)."""
+    import exactmtl.grid as grid
+
+    monkeypatch.setattr(grid, "_narrow_row_blocks", lambda *args: None)
+
+
+def _big_systems():
+    rng = np.random.default_rng(20261203)
+    w = walsh_system(8).numerators
+    flipped = w.copy()
+    flipped[200, 17] *= -1
+    dup = w.copy()
+    dup[255] = w[3]
+    scaled = w * 3
+    return {
+        "walsh": walsh_system(8), "sequency": walsh_system(8, "sequency"),
+        "haar": haar_system(8), "flipped": GridSystem(8, flipped),
+        "duplicate": GridSystem(8, dup), "scaled": GridSystem(8, scaled, exponent=1),
+        "int32": GridSystem(8, w * 1000),  # bits 10 + level 8 > 15: the int32 narrow run
+        "dense": GridSystem(8, rng.integers(-1, 2, size=(256, 256))),
+        "wide": GridSystem(9, np.vstack([w.repeat(2, axis=1)] * 2)),  # 512 x 512, repeats
+    }
+
+
+@pytest.mark.parametrize("name", list(_big_systems()))
+def test_blocked_gram_and_verdicts_match_the_whole_array_routes(name, monkeypatch):
+    system = _big_systems()[name]
+    new_gram, new_on, new_og = system.gram(), system.is_orthonormal(), system.is_orthogonal()
+    _blocked_off(monkeypatch)
+    old_gram, old_on, old_og = system.gram(), system.is_orthonormal(), system.is_orthogonal()
+    assert (new_gram.method, new_gram.path, new_gram.denominator) == (
+        old_gram.method, old_gram.path, old_gram.denominator)
+    assert np.array_equal(new_gram.numerators, old_gram.numerators)
+    assert new_gram.numerators.dtype == old_gram.numerators.dtype
+    for new, old in ((new_on, old_on), (new_og, old_og)):
+        assert (new.holds, new.method, new.counterexample, new.certificate) == (
+            old.holds, old.method, old.counterexample, old.certificate)
+    dense = system.gram("dense")  # an independent route: the integer product V V^T
+    assert new_gram.to_sympy() == dense.to_sympy() if len(system) <= 64 else np.array_equal(
+        new_gram.numerators * dense.denominator, dense.numerators * new_gram.denominator)
+
+
+def test_blocked_gram_rejects_a_flipped_sign_at_level_11():
+    rows = walsh_system(11).numerators.copy()
+    rows[2000, 5] *= -1
+    g = GridSystem(11, rows).gram()  # 4 blocks of 512 rows on the int16 path
+    assert not g.is_identity()
+    i, j, val = g.mismatch(1)
+    assert 2000 in (i, j) and val == Fraction(int(rows[i] @ rows[j]), 2048)
+    v = GridSystem(11, rows).is_orthonormal()  # 2^33 dense products: the spectral Gram decides
+    assert not v and v.method == "walsh-gram"
+    i, j = v.counterexample["i"], v.counterexample["j"]
+    assert v.counterexample["inner"] == Fraction(int(rows[i] @ rows[j]), 2048)
+    rows = walsh_system(10).numerators.copy()
+    rows[1000, 5] *= -1
+    v = GridSystem(10, rows).is_orthonormal()  # not structured: the exact Gram decides
+    assert not v and 1000 in (v.counterexample["i"], v.counterexample["j"])

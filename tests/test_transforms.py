@@ -482,3 +482,24 @@ def test_level_20_every_path_agrees():
     ro = fwht_with_report(x, "sequency", path="object")
     assert np.array_equal(ro.values.astype(np.int64), r64.values)
     assert np.array_equal(ifwht(r64.values, "sequency"), x)
+
+
+@given(st.integers(0, 12), st.integers(1, 5),
+       st.sampled_from([np.int16, np.int32, np.int64, object, np.float64]), st.integers(0, 2**31))
+def test_split_butterfly_matches_the_radix_kernel(level, rows, dtype, seed):
+    from exactmtl.transforms import _butterfly_radix
+
+    bound = max(1, (1 << (15 - level)) - 1) if dtype is np.int16 else 1000
+    x = np.random.default_rng(seed).integers(-bound, bound + 1, size=(rows, 1 << level))
+    x = x.astype(dtype)
+    got, want = _butterfly(x), _butterfly_radix(x)
+    assert got.dtype == x.dtype and np.array_equal(got, want)
+    assert np.array_equal(x, x.copy())  # the input is untouched
+
+
+def test_split_butterfly_past_the_row_block():
+    from exactmtl.transforms import _butterfly_radix
+
+    x = np.random.default_rng(3).integers(-7, 8, size=(3, 1 << 17)).astype(np.int32)
+    assert np.array_equal(_butterfly(x), _butterfly_radix(x))
+    assert np.array_equal(_butterfly(x)[:, :1], x.sum(axis=1, keepdims=True))
