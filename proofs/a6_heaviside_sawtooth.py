@@ -6,7 +6,7 @@ Check       heaviside_sawtooth_network(k) (2^k - 1 Heaviside neurons, skip weigh
             compiled exactly and compared with sawtooth(k) by equal() (conventions §A.3 verdict:
             "everywhere"); the H(0) = 0 network gives "except_finite" with exceptional set
             exactly {i 2^-k : 1 <= i < 2^k}; the compiled values agree with an exact forward
-            pass written here (integers over one denominator per layer, every point at once) at
+            pass (exactmtl._forward: integers over one denominator per layer, every point at once) at
             every breakpoint and at the midpoints of the pieces.
 Range       k <= 12 by default, k <= 20 with --full; the forward-pass comparison k <= 9 by
             default, k <= 11 with --full (was k <= 8 before issue 12).
@@ -18,12 +18,10 @@ Provenance  derived
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
-import numpy as np
-
 from exactmtl import Network, equal, heaviside_sawtooth_network, sawtooth
+from exactmtl._forward import forward_pass  # the batched exact route (A6, M26)
 from exactmtl.proofcheck import Claim, cases, expect, expect_equal, expect_true
 
 CLAIM = Claim("A6", "S_k = 2^k x - sum H(x - i 2^-k) on [0, 1)")
@@ -41,45 +39,6 @@ def check_sawtooth_networks(k: int) -> None:
     size = net.size()
     expect_equal(size.neurons, (1 << k) - 1 if k else 0, "neuron count", k=k)
     _check(net, k)
-
-
-def forward_pass(net: Network, xs: list[Fraction]) -> list[tuple[Fraction, ...]]:
-    """The exact forward pass of ``net`` at every point of ``xs`` at once: each layer's
-    pre-activations ``W a + S x + b`` as Python integers over one denominator per layer
-    (written here, independent of the compiler and of ``Network.evaluate``)."""
-    den = math.lcm(*(x.denominator for x in xs))
-    xn = np.array([x.numerator * (den // x.denominator) for x in xs], dtype=object)
-    a, a_den = xn[None, :], den  # activations: one row per neuron, one column per point
-    for layer in net.layers:
-        params = layer.parameters()
-        d = math.lcm(*(v.denominator for v in params))
-
-        def ints(vals, d=d):
-            return np.array([v.numerator * (d // v.denominator) for v in vals], dtype=object)
-
-        w = ints([v for row in layer.weights for v in row]).reshape(layer.width, -1)
-        z = w.dot(a) * den  # over d * a_den * den
-        if layer.skip is not None:
-            z = z + ints(layer.skip)[:, None] * xn[None, :] * a_den
-        z = z + ints(layer.biases)[:, None] * (a_den * den)
-        z_den = d * a_den * den
-        h0 = net.h0
-        if z_den % h0.denominator:  # H(0) over the layer's denominator
-            z, z_den = z * h0.denominator, z_den * h0.denominator
-        at0 = h0.numerator * (z_den // h0.denominator)
-        out = np.empty_like(z)
-        for i, act in enumerate(layer.activations):
-            if act == "identity":
-                out[i] = z[i]
-            elif act == "relu":
-                out[i] = np.where(z[i] > 0, z[i], np.zeros_like(z[i]))
-            else:  # Heaviside: 1, 0 or H(0), over the same denominator
-                row = np.full(z.shape[1], at0, dtype=object)
-                row[z[i] > 0] = z_den
-                row[z[i] < 0] = 0
-                out[i] = row
-        a, a_den = out, z_den
-    return [tuple(Fraction(int(v), a_den) for v in col) for col in a.T]
 
 
 def check_exact_evaluation(full: bool = False) -> dict:

@@ -7,7 +7,7 @@ Statement   In input dimension 1, an H-net of any depth (Heaviside hidden layers
 Check       200 random deep H-nets (seeded; depth 1-5, widths 1-6, dyadic weights, H(0) in
             {0, 1/2, 1}, 1-2 outputs, domains [0, 1] and [-2, 3]) are compiled exactly; each
             output is a step function with at most N_1 + 1 pieces, and the compiled values
-            agree with an exact forward pass written here (integers, every point at once) at
+            agree with an exact forward pass (exactmtl._forward: integers, every point at once) at
             every knot and piece midpoint;
             heaviside_piece_bound returns N_1 + 1; the bound is attained by the Rademacher and
             Walsh networks (2^k - 1 and s units).
@@ -21,11 +21,8 @@ Provenance  paper
 
 from __future__ import annotations
 
-import math
 import random
 from fractions import Fraction
-
-import numpy as np
 
 from exactmtl import (
     Network,
@@ -34,6 +31,7 @@ from exactmtl import (
     rademacher_network,
     walsh_network,
 )
+from exactmtl._forward import forward_pass  # the batched exact route (A6, M26)
 from exactmtl.proofcheck import Claim, expect, expect_equal, progress
 
 CLAIM = Claim("M26", "pieces lemma: H-net with N_1 first-layer units has <= N_1 + 1 pieces")
@@ -59,46 +57,6 @@ def _check(net: Network, bound: int, domain=(0, 1), label: str = "", outputs=Non
     for j, f in enumerate(outputs):
         expect(f.is_step(), "not a step function", net=label, output=j)
         expect(f.pieces <= bound, f"{f.pieces} pieces > bound {bound}", net=label, output=j)
-
-
-def forward_pass(net: Network, xs: list[Fraction]) -> list[tuple[Fraction, ...]]:
-    """The exact forward pass of ``net`` at every point of ``xs`` at once: each layer's
-    pre-activations ``W a + S x + b`` as Python integers over one denominator per layer
-    (written here, independent of the compiler and of ``Network.evaluate``; the same routine
-    as in proofs/a6_heaviside_sawtooth.py)."""
-    den = math.lcm(*(x.denominator for x in xs))
-    xn = np.array([x.numerator * (den // x.denominator) for x in xs], dtype=object)
-    a, a_den = xn[None, :], den  # activations: one row per neuron, one column per point
-    for layer in net.layers:
-        params = layer.parameters()
-        d = math.lcm(*(v.denominator for v in params))
-
-        def ints(vals, d=d):
-            return np.array([v.numerator * (d // v.denominator) for v in vals], dtype=object)
-
-        w = ints([v for row in layer.weights for v in row]).reshape(layer.width, -1)
-        z = w.dot(a) * den  # over d * a_den * den
-        if layer.skip is not None:
-            z = z + ints(layer.skip)[:, None] * xn[None, :] * a_den
-        z = z + ints(layer.biases)[:, None] * (a_den * den)
-        z_den = d * a_den * den
-        h0 = net.h0
-        if z_den % h0.denominator:  # H(0) over the layer's denominator
-            z, z_den = z * h0.denominator, z_den * h0.denominator
-        at0 = h0.numerator * (z_den // h0.denominator)
-        out = np.empty_like(z)
-        for i, act in enumerate(layer.activations):
-            if act == "identity":
-                out[i] = z[i]
-            elif act == "relu":
-                out[i] = np.where(z[i] > 0, z[i], np.zeros_like(z[i]))
-            else:  # Heaviside: 1, 0 or H(0), over the same denominator
-                row = np.full(z.shape[1], at0, dtype=object)
-                row[z[i] > 0] = z_den
-                row[z[i] < 0] = 0
-                out[i] = row
-        a, a_den = out, z_den
-    return [tuple(Fraction(int(v), a_den) for v in col) for col in a.T]
 
 
 def check_random_hnets(full: bool = False) -> dict:
