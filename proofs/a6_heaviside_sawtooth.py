@@ -6,8 +6,8 @@ Check       heaviside_sawtooth_network(k) (2^k - 1 Heaviside neurons, skip weigh
             compiled exactly and compared with sawtooth(k) by equal() (conventions §A.3 verdict:
             "everywhere"); the H(0) = 0 network gives "except_finite" with exceptional set
             exactly {i 2^-k : 1 <= i < 2^k}; the compiled values agree with an exact forward
-            pass (exactmtl._forward: integers over one denominator per layer, every point at once) at
-            every breakpoint and at the midpoints of the pieces.
+            pass (exactmtl._forward: integers over one denominator per layer, every point at
+            once) at every breakpoint and at the midpoints of the pieces.
 Range       k <= 12 by default, k <= 20 with --full; the forward-pass comparison k <= 9 by
             default, k <= 11 with --full (was k <= 8 before issue 12).
 Falsifier   one threshold moved by 2^-20: the check must report the interval where they differ.
