@@ -65,23 +65,6 @@ def supported(net: Any) -> bool:
 
 # --------------------------------------------------------------------------- checked integers
 
-def _mx(a: np.ndarray) -> int:
-    """``max |a|`` as a Python int (0 for an empty array)."""
-    if a.size == 0:
-        return 0
-    if a.dtype == _OBJ:
-        return max(map(abs, a.tolist()))
-    return max(int(a.max()), -int(a.min()))
-
-
-def _obj(a: np.ndarray) -> np.ndarray:
-    if a.dtype == _OBJ:
-        return a
-    out = np.empty(a.shape, dtype=object)
-    out[...] = a.tolist()
-    return out
-
-
 def _i64(a: np.ndarray) -> np.ndarray:
     """An object array known to fit, as int64."""
     if a.dtype != _OBJ:
@@ -166,9 +149,9 @@ class _State:
 
     def to_object(self) -> None:
         if not self.big:
-            self.T = _obj(self.T)
-            self.Z = [_obj(z) for z in self.Z]
-            self.S = [_obj(s) for s in self.S]
+            self.T = _intcore.obj(self.T)
+            self.Z = [_intcore.obj(z) for z in self.Z]
+            self.S = [_intcore.obj(s) for s in self.S]
 
 
 def _first(layer: Any, a: Fraction, b: Fraction, limit: int) -> _State:
@@ -263,7 +246,7 @@ def _refine(st: _State, relu: list[int], limit: int, budget: bool) -> _State:
                           max(map(abs, st.beta)) * L) >= limit:
         st.to_object()
     if st.big:
-        parts = [(j, idx, _obj(num), _obj(den)) for j, idx, num, den in parts]
+        parts = [(j, idx, _intcore.obj(num), _intcore.obj(den)) for j, idx, num, den in parts]
     offs = []
     for _, idx, num, den in parts:
         if den.dtype == _OBJ or np.any(den != L):
@@ -504,7 +487,8 @@ def _affine(st: _State, acts: tuple[str, ...], nxt: Any, limit: int) -> _State:
             S2 = [s[pk] for s in S2]
         del keep
     beta2 = [int(v * E2) + const[h] for v, h in zip(biases, group2)]
-    out = _State(T, D, Z2, S2, E2, [_mx(z) for z in Z2], [_mx(s) for s in S2], group2, beta2)
+    out = _State(T, D, Z2, S2, E2, [_intcore.mx(z) for z in Z2], [_intcore.mx(s) for s in S2],
+                 group2, beta2)
     _normalise(out, limit, removed)
     return out
 

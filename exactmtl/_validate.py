@@ -5,6 +5,7 @@ Every message echoes ``name=value`` and says what was expected.
 
 from __future__ import annotations
 
+import math
 import numbers
 from decimal import Decimal
 from fractions import Fraction
@@ -40,7 +41,10 @@ __all__ = [
 
 
 def _float_hint(value: Any) -> str:
-    text = repr(float(value))  # float ok: only formats the refused input for the message
+    number = float(value)  # float ok: only formats the refused input for the message
+    if not math.isfinite(number):
+        return "a non-finite float has no exact value"
+    text = repr(number)
     return f"pass Fraction({text!r}) or sympy.Rational({text!r}) for an exact value"
 
 

@@ -900,9 +900,14 @@ def rho_basis(ks: Iterable[Any]) -> dict[int, int]:
     >>> rho_basis([5, 6, 3])
     {3: 5, 2: 3}
     """
+    return _gf2_basis(as_index(k, f"K[{i}]") for i, k in enumerate(as_list(ks, "ks",
+                                                                           what="indices")))
+
+
+def _gf2_basis(values: Iterable[int]) -> dict[int, int]:
+    """Gaussian elimination over GF(2) of non-negative ints: leading bit -> basis vector."""
     basis: dict[int, int] = {}
-    for i, k in enumerate(as_list(ks, "ks", what="indices")):
-        v = as_index(k, f"K[{i}]")
+    for v in values:
         while v:
             top = v.bit_length()
             if top not in basis:
@@ -933,15 +938,7 @@ def rho(ks: Iterable[Any]) -> int:
 def _rho_ints(ks: tuple[int, ...]) -> int:
     """:func:`rho` of validated non-negative ints (cached: the coding checks ask again and
     again for the same few sets)."""
-    basis: dict[int, int] = {}
-    for v in ks:
-        while v:
-            top = v.bit_length()
-            if top not in basis:
-                basis[top] = v
-                break
-            v ^= basis[top]
-    return sum(1 << (top - 1) for top in basis)
+    return sum(1 << (top - 1) for top in _gf2_basis(ks))
 
 
 # --------------------------------------------------------------------------- report

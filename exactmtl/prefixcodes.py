@@ -236,11 +236,7 @@ def _fast_rational_length(q: Any, code: Any) -> int | None:
         b = b.bit_length()
     if a == 0:
         return 1
-
-    def length(n: int) -> int:  # n >= 1
-        bits = n.bit_length()
-        return 2 * bits - 1 if base == "gamma" else bits - 1 + 2 * bits.bit_length() - 1
-
+    length = _INT_CODES[base][1]
     return length(a + 1) + 1 + length(b)
 
 

@@ -222,3 +222,12 @@ def test_range_bounds_include_right_limits_at_left_ends():
     assert f.range_bounds() == (0, 5)
     g = exactmtl.heaviside(f - F(1, 2))  # crosses 1/2 at x = 1/2; 1 at the isolated point 0
     assert (g(0), g(F(1, 4)), g(F(3, 4))) == (1, 0, 1)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), np.float64("nan")])
+def test_non_finite_floats_get_no_impossible_hint(value):
+    """A NaN or infinity is refused without suggesting Fraction('nan'), which has no value."""
+    with pytest.raises(exactmtl.InexactInputError) as err:
+        exactmtl.rational_code_length(value)
+    assert "non-finite float has no exact value" in str(err.value)
+    assert "Fraction(" not in str(err.value)

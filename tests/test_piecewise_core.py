@@ -307,6 +307,15 @@ def _outcome(fn):
         return ("error", str(exc))
 
 
+def _assert_same_outcome(got: tuple, ref: tuple) -> None:
+    """Both paths gave the same function, or refused with the same error."""
+    assert got[0] == ref[0], (got, ref)
+    if got[0] == "ok":
+        assert same(got[1], ref[1])
+    else:
+        assert got[1] == ref[1]
+
+
 @given(data=st.data())
 @example(data=None)
 def test_compose_matches_oracle(data):
@@ -327,11 +336,7 @@ def test_compose_matches_oracle(data):
     with arrays_forced():
         got = _outcome(lambda: fn.compose(gn))
     ref = _outcome(lambda: fo.compose(go))
-    assert got[0] == ref[0], (got, ref)
-    if got[0] == "ok":
-        assert same(got[1], ref[1])
-    else:
-        assert got[1] == ref[1]
+    _assert_same_outcome(got, ref)
 
 
 # --------------------------------------------------------------------------- integer-form producers
@@ -877,11 +882,7 @@ def test_fraction_path_compose_matches_oracle(data):
     gn, go = _fraction_held(data.draw(into(dom, data.draw(DOMAINS))))
     got = _outcome(lambda: fn.compose(gn))
     ref = _outcome(lambda: fo.compose(go))
-    assert got[0] == ref[0], (got, ref)
-    if got[0] == "ok":
-        assert same(got[1], ref[1])
-    else:
-        assert got[1] == ref[1]
+    _assert_same_outcome(got, ref)
 
 
 @given(fg=pairs(), c=st.one_of(st.just(F(0)), RATS))
