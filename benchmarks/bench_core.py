@@ -1,9 +1,12 @@
 """The exact Piecewise core at scale, against float64 numpy doing the same, in one run.
 
-Run:  python benchmarks/bench_core.py [--quick] [--deep] [--check]
+Run:  python benchmarks/bench_core.py [--quick] [--deep] [--check] [--repeat R]
 
 Every figure is CPU time (``time.process_time``, best of a few calls; the machine is shared)
 and every ratio is taken against float64 numpy code measured in the same run on the same grid.
+In part 1 both sides get the best of 20 calls (the older Fraction code: 3, and 1 at 2^20): the
+first calls after a burst of large allocations pay for fresh pages from the kernel, on either
+side.
 
 Part 1 (N = 2^12, 2^16, 2^20): two step functions with N pieces on the dyadic grid, given as
 integer numpy arrays (values ``a / 2^10`` and ``b / 3``), exact against float64:
@@ -48,6 +51,7 @@ import exactmtl
 from exactmtl import Piecewise, equal, inner, integrate, telgarsky_network, triangle
 
 NEW = hasattr(Piecewise, "from_arrays")
+_REPEAT = 20  # part 1: best of this many calls, exact and float alike
 
 
 def cpu(fn, repeat: int = 3):
@@ -83,7 +87,9 @@ def part1(levels: list[int]) -> None:
         size = 1 << level
         a = rng.integers(-(1 << 20), 1 << 20, size, dtype=np.int64)
         b = rng.integers(-(1 << 20), 1 << 20, size, dtype=np.int64)
-        rep = 3 if NEW or level <= 16 else 1  # the old Fraction code: one run at 2^20
+        # the same number of calls on both sides (the first calls after large allocations pay
+        # for fresh pages from the kernel); the old Fraction code: 3 calls, one at 2^20
+        rep = _REPEAT if NEW else 3 if level <= 16 else 1
         t_bi, exact_ip = cpu(lambda a=a, b=b: inner(build(a, 1 << 10), build(b, 3)), rep)
         f, g, f2 = build(a, 1 << 10), build(b, 3), build(a.copy(), 1 << 10)
         t_eq, verdict = cpu(lambda f=f, f2=f2: equal(f, f2), rep)
@@ -102,12 +108,12 @@ def part1(levels: list[int]) -> None:
 
         af, bf, kf = a / (1 << 10), b / 3, kint / size
         af2, kf2 = a.copy() / (1 << 10), kint.copy() / size
-        f_bi = cpu(fl_build_inner, 20)[0]
+        f_bi = cpu(fl_build_inner, _REPEAT)[0]
         f_eq = cpu(lambda kf=kf, kf2=kf2, af=af, af2=af2: np.array_equal(kf, kf2)
-                   and np.array_equal(af, af2), 20)[0]
-        f_int = cpu(lambda kf=kf, af=af, bf=bf: float(np.dot(np.diff(kf), af * bf)), 20)[0]
+                   and np.array_equal(af, af2), _REPEAT)[0]
+        f_int = cpu(lambda kf=kf, af=af, bf=bf: float(np.dot(np.diff(kf), af * bf)), _REPEAT)[0]
         f_cmp = cpu(lambda kf=kf, af=af: (np.concatenate((kf[:-1] / 2, kf / 2 + 0.5)),
-                                          np.concatenate((af, af))), 20)[0]
+                                          np.concatenate((af, af))), _REPEAT)[0]
         approx = fl_build_inner()
         assert abs(approx - float(exact_ip)) <= 1e-6 * (1 + abs(approx)), "float vs exact"
 
@@ -256,7 +262,10 @@ def main() -> None:
                         help="only the `exactmtl check` timing (skip parts 1-3)")
     parser.add_argument("--only-deep", type=int, metavar="K",
                         help="run only the child-process Telgarsky check at depth K")
+    parser.add_argument("--repeat", type=int, default=_REPEAT, metavar="R",
+                        help=f"part 1: best of R calls on both sides (default {_REPEAT})")
     args = parser.parse_args()
+    globals()["_REPEAT"] = max(1, args.repeat)
     if args.only_deep is not None:
         deep([args.only_deep])
         return

@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import math
 import operator
+import weakref
 from fractions import Fraction
 from typing import Any
 
@@ -371,6 +372,67 @@ def int_array(a: Any, name: str, *, bound: bool = False, scan: bool = True) -> A
     return (out, mx(out)) if bound else out
 
 
+_GRIDS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def consecutive(start: int, count: int) -> np.ndarray:
+    """The read-only int64 knots ``start, start + 1, ..., start + count - 1``, shared.
+
+    Every function held on the same uniform grid holds this one array while any of them lives
+    (a weak cache): no copy per function, and two such functions have a common refinement by an
+    identity test. The caller keeps ``|start|, |start + count - 1| < 2^62``.
+
+    >>> consecutive(0, 5) is consecutive(0, 5), consecutive(0, 5).tolist()
+    (True, [0, 1, 2, 3, 4])
+    """
+    key = (start, count)
+    out = _GRIDS.get(key)
+    if out is None:
+        out = np.arange(start, start + count, dtype=np.int64)
+        out.setflags(write=False)
+        _GRIDS[key] = out
+    return out
+
+
+def knot_array(a: Any, name: str) -> np.ndarray:
+    """Strictly increasing integer knots (at least two) as an array the caller no longer holds.
+
+    Consecutive integers (the uniform grid) give the shared :func:`consecutive` array, read in
+    place without a copy; other knots are copied (the caller's array stays writable), and are an
+    object array when an end reaches ``2^62``. Refusals name ``name``, what was expected and the
+    first offending pair.
+
+    >>> knot_array(np.arange(3, 7), "knots") is consecutive(3, 4)
+    True
+    """
+    from exactmtl.errors import InvalidArgument
+
+    view = (isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype.kind == "i"
+            and a.dtype.itemsize <= 8)
+    K = a if view else int_array(a, name, scan=False)
+    if len(K) < 2:
+        raise InvalidArgument(f"len({name})={len(K)} needs at least two entries (the two ends "
+                              "of the domain)")
+    up = K[1:] > K[:-1]
+    if not bool(up.all()):
+        i = int(np.flatnonzero(~up)[0])
+        raise InvalidArgument(f"{name} must be strictly increasing; {name}[{i}]={K[i]} and "
+                              f"{name}[{i + 1}]={K[i + 1]}")
+    out = shared(K)
+    if out is K and view:
+        out = np.array(K, dtype=np.int64, copy=True)
+    return sorted_checked(out)
+
+
+def shared(K: np.ndarray) -> np.ndarray:
+    """Strictly increasing knots ``K`` as the shared :func:`consecutive` array when they have no
+    gap (one look at the two ends), else ``K`` itself."""
+    lo, hi = int(K[0]), int(K[-1])
+    if hi - lo == len(K) - 1 and max(-lo, hi) < _LIMIT:
+        return consecutive(lo, len(K))
+    return K
+
+
 def sorted_checked(K: np.ndarray) -> np.ndarray:
     """An increasing int64 array as an object array when an end reaches ``2^62`` (else as is)."""
     if K.dtype != _OBJ and K.size and max(-int(K[0]), int(K[-1])) >= _LIMIT:
@@ -703,6 +765,7 @@ def _first_mismatch(a: np.ndarray, i: int, b: np.ndarray, j: int, length: int) -
     return length
 
 
+_BLOCK = 1 << 15  # entries per slice of a blocked kernel (its temporaries stay in cache)
 _FEW = 64  # at most this many knots of one function missing from the other: insertion merge
 
 
@@ -748,7 +811,7 @@ class _Union:
         self.kind = "same"
         self.K = a
         self.runs: list[tuple[int, int, int, int]] | None = [(0, len(a) - 1, 0, 0)]
-        if len(a) == len(b) and bool(np.array_equal(a, b)):
+        if same(a, b):
             return
         few = _few_differences(a, b)
         if few is not None:
@@ -1012,20 +1075,28 @@ def int_integrate(f: Arr) -> Fraction:
 def int_inner(f: Arr, g: Arr) -> Fraction:
     """``∫ f g`` over the common domain (``f``, ``g`` of degree <= 1), one merge."""
     m = merge(f, g, values=False)
-    du, span = _diff(m.K)
+    K = m.K
+    span = int(K[-1]) - int(K[0])
     den = m.f.M * m.g.M * m.D
     b, d = m.fB, m.gB
     ba, bb, bc, bd = m.f.bA, m.f.bB, m.g.bA, m.g.bB
     if m.fB is None and m.gB is None:
         fA, gA = m.f.A, m.g.A
-        if span * ba * bc < _LIMIT and m.runs_int64(du, fA, gA):
+        if span < _LIMIT and span * ba * bc < _LIMIT and m.runs_int64(K, fA, gA):
             # every partial sum of du a c is at most span ba bc: int64, slice by slice, with no
-            # product array and no union copies of f and g
+            # product array, no union copies of f and g and no full array of piece lengths
+            unit = span == len(K) - 1  # increasing integers without a gap: every du is 1
             tot = 0
             for start, stop, oa, ob in m.u.runs:
-                tot += int(np.einsum("i,i,i->", du[start:stop], fA[start - oa:stop - oa],
-                                     gA[start - ob:stop - ob]))
+                step = stop - start if unit else _BLOCK
+                for lo in range(start, stop, step):
+                    hi = min(lo + step, stop)
+                    a, c = fA[lo - oa:hi - oa], gA[lo - ob:hi - ob]
+                    tot += int(np.dot(a, c) if unit else
+                               np.einsum("i,i,i->", K[lo + 1:hi + 1] - K[lo:hi], a, c))
             return Fraction(tot, den)
+    du, span = _diff(K)
+    if m.fB is None and m.gB is None:
         a, c = m.fA, m.gA
         P, bP = bmul(a, ba, c, bc)
         return Fraction(bdot(du, P, span * bP), den)
@@ -1099,16 +1170,20 @@ def value_at(f: Arr, p: int, q: int) -> Fraction:
     return Fraction(int(f.A[i]) * q + b * p * f.D, f.M * q)
 
 
+def same(x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether two arrays hold the same entries (no pass when they are one array)."""
+    return x is y or (len(x) == len(y) and bool(np.array_equal(x, y)))
+
+
 def _same_or_none(x: np.ndarray | None, y: np.ndarray | None) -> bool:
     if x is None or y is None:
         return x is None and y is None
-    return len(x) == len(y) and bool(np.array_equal(x, y))
+    return same(x, y)
 
 
 def same_pieces(f: Arr, g: Arr) -> bool:
     """Same knots and pieces over the same denominators (point values may differ)."""
-    return (f.D == g.D and f.M == g.M and len(f.K) == len(g.K)
-            and bool(np.array_equal(f.K, g.K)) and bool(np.array_equal(f.A, g.A))
+    return (f.D == g.D and f.M == g.M and same(f.K, g.K) and same(f.A, g.A)
             and _same_or_none(f.Bx, g.Bx))
 
 

@@ -252,7 +252,7 @@ def sawtooth(k: int) -> Piecewise:
     # in u = 2^k x: S_k = u - c on cell c, value 0 at each knot (integer form, no Fractions)
     cells = np.arange(size, dtype=np.int64)
     np.negative(cells, out=cells)
-    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, cells,
+    arr = _intcore.make(_intcore.consecutive(0, size + 1), size, cells,
                         np.ones(size, dtype=np.int64), None, 1, False, merge=False,
                         bounds={"A": size, "B": 1})  # right-continuous: no value array
     return Piecewise._from_arr(arr)
@@ -294,7 +294,7 @@ def triangle(k: int) -> Piecewise:
     A[1::2] += 1
     B = np.ones(size, dtype=np.int64)
     B[1::2] = -1
-    arr = _intcore.make(np.arange(size + 1, dtype=np.int64), size, A, B, None, 1, True,
+    arr = _intcore.make(_intcore.consecutive(0, size + 1), size, A, B, None, 1, True,
                         merge=False, end=0, bounds={"A": size, "B": 1})
     return Piecewise._from_arr(arr)
 

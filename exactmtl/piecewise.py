@@ -383,21 +383,13 @@ class Piecewise(SympyDisplay):
         >>> f.breakpoints, f(Fraction(3, 4)), f.pieces
         ((Fraction(1, 2), Fraction(3, 4)), Fraction(3, 2), 3)
         """
-        K = _ic.int_array(knots, "knots", scan=False)
+        K = _ic.knot_array(knots, "knots")
         V, vbound = _ic.int_array(values, "values", bound=True)
         kd = as_exact_int(knot_denominator, "knot_denominator", minimum=1)
         vd = as_exact_int(value_denominator, "value_denominator", minimum=1)
         sd = as_exact_int(slope_denominator, "slope_denominator", minimum=1)
-        if len(K) < 2:
-            raise InvalidArgument(f"len(knots)={len(K)} needs at least two entries (the two "
-                                  "ends of the domain)")
-        if not bool(np.all(K[1:] > K[:-1])):
-            i = int(np.nonzero(~(K[1:] > K[:-1]))[0][0])
-            raise InvalidArgument(f"knots must be strictly increasing; knots[{i}]={K[i]} and "
-                                  f"knots[{i + 1}]={K[i + 1]}")
         if len(V) != len(K) - 1:
             raise InvalidArgument(f"len(values)={len(V)} must be len(knots) - 1 = {len(K) - 1}")
-        K = _ic.sorted_checked(K)
         S = None
         if slopes is not None:
             S = _ic.int_array(slopes, "slopes")
@@ -443,7 +435,7 @@ class Piecewise(SympyDisplay):
         vs = [as_exact(v, f"values[{i}]") for i, v in enumerate(values)]
         if len(vs) >= _ARRAY_MIN_PIECES:
             num, den = _ic.scaled(vs)
-            return cls._from_arr(_ic.from_steps(np.arange(len(vs) + 1, dtype=np.int64), num,
+            return cls._from_arr(_ic.from_steps(_ic.consecutive(0, len(vs) + 1), num,
                                                 len(vs), den, closed=False))
         ks = _grid_knots(n)
         return cls._make(ks, tuple(_trim((v,)) for v in vs), tuple(vs), False)
@@ -1078,7 +1070,8 @@ def _steps_from_lists(breakpoints: list, values: Any, a: Fraction, b: Fraction
     if not bool(np.all(kn[1:] > kn[:-1])):
         return None
     num, den = _ic.scaled(vs)
-    return Piecewise._from_arr(_ic.from_steps(kn, num, kden, den, closed=False, owned=True))
+    return Piecewise._from_arr(_ic.from_steps(_ic.shared(kn), num, kden, den, closed=False,
+                                              owned=True))
 
 
 def _interior(breakpoints: Sequence[Any], a: Fraction, b: Fraction) -> tuple[Fraction, ...]:

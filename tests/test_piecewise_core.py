@@ -912,3 +912,74 @@ def test_grid_knots_cached_and_built_agree(level):
     want = tuple(F(c, 2**level) for c in range(2**level + 1))
     assert new_mod._grid_knots(level) == want == new_mod._build_grid_knots(level)
     assert all(type(t) is F for t in new_mod._grid_knots(level))
+
+
+# --------------------------------------------------------------------------- shared uniform grids
+
+def test_uniform_knots_are_shared_and_other_knots_copied():
+    """Consecutive integer knots become the one shared read-only grid array (no copy per
+    function); any other knots are copied, so changing the caller's arrays afterwards changes
+    nothing; int32 knots and ends at 2^62 take the checked routes."""
+    n = 1 << 10
+    knots = np.arange(n + 1, dtype=np.int64)
+    vals = np.arange(n, dtype=np.int64) % 7
+    f = Piecewise.from_arrays(knots, vals, knot_denominator=n)
+    g = Piecewise.from_arrays(np.arange(n + 1, dtype=np.int32), vals[::-1].copy(),
+                              knot_denominator=n)
+    assert f._as_arr().K is g._as_arr().K is ic.consecutive(0, n + 1)
+    before = (f.breakpoints, f(F(1, 3)))
+    knots[5] = 10**9
+    vals[:] = 0
+    assert (f.breakpoints, f(F(1, 3))) == before
+    with pytest.raises(ValueError, match="read-only"):
+        f._as_arr().K[0] = 1
+    shifted = np.arange(5, 5 + n + 1, dtype=np.int64)
+    h = Piecewise.from_arrays(shifted, np.arange(n), knot_denominator=n)
+    assert h._as_arr().K is ic.consecutive(5, n + 1) and h.domain == (F(5, n), F(5 + n, n))
+    gaps = np.array([0, 1, 3, 4], dtype=np.int64)
+    k = Piecewise.from_arrays(gaps, np.array([1, 2, 3]), knot_denominator=4)
+    assert not np.shares_memory(k._as_arr().K, gaps)
+    gaps[1] = 2
+    assert k.breakpoints == (F(1, 4), F(3, 4))
+    top = np.arange(2**62 - 2, 2**62 + 1, dtype=np.int64)  # consecutive, but an end at 2^62
+    t = Piecewise.from_arrays(top, np.array([1, -1]), knot_denominator=2**62)
+    assert t._as_arr().K.dtype == object and t.breakpoints == (F(2**62 - 1, 2**62),)
+    assert t(F(2**62 - 1, 2**62)) == -1 and t.domain == (F(2**62 - 2, 2**62), 1)
+    with pytest.raises(InvalidArgument, match=r"knots\[1\]=5 and knots\[2\]=5"):
+        Piecewise.from_arrays(np.array([0, 5, 5], dtype=np.int32), np.array([1, 2]))
+
+
+def _python_inner(K: np.ndarray, a: np.ndarray, c: np.ndarray) -> int:
+    """sum (K[i+1] - K[i]) a[i] c[i] in Python ints (the oracle of the blocked kernel)."""
+    k, x, y = K.tolist(), a.tolist(), c.tolist()
+    return sum((k[i + 1] - k[i]) * x[i] * y[i] for i in range(len(x)))
+
+
+def test_blocked_inner_matches_a_python_sum():
+    """``inner`` of step functions over several kernel blocks (no array of piece lengths is
+    made) on uniform knots (every length 1), uneven knots, knots one function lacks (a merged
+    neighbour) and unrelated knots, against a Python-int sum; one value off changes it."""
+    rng = np.random.default_rng(12)
+    n = 3 * ic._BLOCK + 17
+    uniform = np.arange(n + 1, dtype=np.int64)
+    uneven = np.concatenate(([0], np.cumsum(rng.integers(1, 9, n)))).astype(np.int64)
+    for K in (uniform, uneven):
+        D = int(K[-1])
+        a = rng.integers(-(1 << 20), 1 << 20, n, dtype=np.int64)
+        c = rng.integers(-(1 << 20), 1 << 20, n, dtype=np.int64)
+        c[1000] = c[999]  # g merges two pieces: its knots lack K[1000]
+        f = Piecewise.from_arrays(K, a, knot_denominator=D, value_denominator=3)
+        g = Piecewise.from_arrays(K, c, knot_denominator=D, value_denominator=1 << 10)
+        assert g.pieces == n - 1 and ic._Union(f._as_arr().K, g._as_arr().K).kind == "insert"
+        want = F(_python_inner(K, a, c), 3 * (1 << 10) * D)
+        assert inner(f, g) == want == inner(g, f)
+        a2 = a.copy()
+        a2[n - 5] += 1  # one value off, in the last block
+        assert inner(Piecewise.from_arrays(K, a2, knot_denominator=D, value_denominator=3),
+                     g) != want
+    # unrelated knots (a gather, not runs): the uneven grid against the uniform one; the
+    # product's integral is the second route
+    fu = Piecewise.from_arrays(uneven, a, knot_denominator=int(uneven[-1]))
+    gu = Piecewise.from_arrays(uniform, c, knot_denominator=n)
+    assert ic._Union(fu._as_arr().K * n, gu._as_arr().K * int(uneven[-1])).kind == "index"
+    assert inner(fu, gu) == inner(gu, fu) == integrate(fu * gu)
