@@ -2,7 +2,10 @@
 
 A piecewise-linear function on ``[K[0] / D, K[-1] / D)`` is held as integer arrays:
 
-* ``K`` (length ``N + 1``): knot numerators over the knot denominator ``D > 0``;
+* ``K`` (length ``N + 1``): knot numerators over the knot denominator ``D > 0``; consecutive
+  integers (a uniform grid) are one read-only array shared by every function on that grid
+  (:func:`consecutive`), so building on a grid copies no knots and two functions on it are
+  aligned by an identity test;
 * ``A``, ``B`` (length ``N``): on piece ``i`` the function is ``(A[i] + B[i] * u) / M`` in the
   integer coordinate ``u = D * x`` (so the value at a knot ``K[j]`` is ``(A + B K[j]) / M``);
   ``B`` is not stored (``Bx is None``) when every piece is constant;
@@ -809,7 +812,8 @@ class _Union:
 
     def __init__(self, a: np.ndarray, b: np.ndarray) -> None:
         self.kind = "same"
-        self.K = a
+        self._K: np.ndarray | None = a
+        self.n = len(a)  # union knots
         self.runs: list[tuple[int, int, int, int]] | None = [(0, len(a) - 1, 0, 0)]
         if same(a, b):
             return
@@ -820,12 +824,14 @@ class _Union:
             self.pa = np.array([p for p, _ in ins_a], dtype=np.intp)
             self.pb = np.array([p for p, _ in ins_b], dtype=np.intp)
             src = np.array([q for _, q in ins_a], dtype=np.intp)
-            self.K = _insert(a, self.pa, b[src]) if len(src) else a
+            if len(src):  # the union knots are made when asked for (inner needs only n)
+                self._K, self._a, self._new = None, a, b[src]
+            self.n = len(a) + len(src)
             # union positions of the inserted knots: the maps to pieces of a, b shift there
             at_a = [p + k for k, p in enumerate(self.pa.tolist())]
             at_b = [p + k for k, p in enumerate(self.pb.tolist())]
             cuts = sorted({0, *at_a, *at_b})
-            total_len = len(self.K) - 1
+            total_len = self.n - 1
             self.runs = []
             for i, start in enumerate(cuts):
                 stop = cuts[i + 1] if i + 1 < len(cuts) else total_len
@@ -834,14 +840,22 @@ class _Union:
             return
         self.kind = "index"
         self.runs = None
-        self.K, self.ia, self.ib, self.ona, self.onb = _union_index(a, b)
+        self._K, self.ia, self.ib, self.ona, self.onb = _union_index(a, b)
+        self.n = len(self._K)
+
+    @property
+    def K(self) -> np.ndarray:
+        """The union knots (increasing; the ends are those of ``a`` and ``b``)."""
+        if self._K is None:
+            self._K = _insert(self._a, self.pa, self._new)
+        return self._K
 
     def pieces(self, arr: np.ndarray | None, side: int) -> np.ndarray | None:
         """A per-piece array of side 0 (``a``) or 1 (``b``) on the union pieces."""
         if arr is None or self.kind == "same":
             return arr
         if self.kind == "insert":
-            out = np.empty(len(self.K) - 1, dtype=arr.dtype)
+            out = np.empty(self.n - 1, dtype=arr.dtype)
             for start, stop, oa, ob in self.runs:
                 o = oa if side == 0 else ob
                 out[start:stop] = arr[start - o:stop - o]
@@ -851,7 +865,7 @@ class _Union:
     def combine(self, op: Any, x: np.ndarray, y: np.ndarray, dtype: Any) -> np.ndarray:
         """``op(x on the union, y on the union)`` for per-piece arrays of ``a`` and ``b``, slice by
         slice into one new array (no copies of ``x`` and ``y`` on the union)."""
-        out = np.empty(len(self.K) - 1, dtype=dtype)
+        out = np.empty(self.n - 1, dtype=dtype)
         for start, stop, oa, ob in self.runs:
             op(x[start - oa:stop - oa], y[start - ob:stop - ob], out=out[start:stop])
         return out
@@ -941,7 +955,7 @@ class Merged:
             fs.K, gs.K = obj(fs.K), obj(gs.K)
         u = _Union(fs.K, gs.K)
         self.u = u
-        self.K, self.D = u.K, D
+        self.D = D
         self.closed = f.closed and g.closed
         self.f, self.g = fs, gs
         self._fA = self._gA = None
@@ -954,6 +968,11 @@ class Merged:
                 self.fV = _append(self.fV, fs.end)
                 self.gV = _append(self.gV, gs.end)
 
+
+    @property
+    def K(self) -> np.ndarray:
+        """The union knots over ``D``."""
+        return self.u.K
 
     @property
     def fA(self) -> np.ndarray:
@@ -1075,17 +1094,18 @@ def int_integrate(f: Arr) -> Fraction:
 def int_inner(f: Arr, g: Arr) -> Fraction:
     """``∫ f g`` over the common domain (``f``, ``g`` of degree <= 1), one merge."""
     m = merge(f, g, values=False)
-    K = m.K
-    span = int(K[-1]) - int(K[0])
+    fK = m.f.K  # the union has the ends of f and m.u.n knots
+    span = int(fK[-1]) - int(fK[0])
     den = m.f.M * m.g.M * m.D
     b, d = m.fB, m.gB
     ba, bb, bc, bd = m.f.bA, m.f.bB, m.g.bA, m.g.bB
     if m.fB is None and m.gB is None:
         fA, gA = m.f.A, m.g.A
-        if span < _LIMIT and span * ba * bc < _LIMIT and m.runs_int64(K, fA, gA):
+        if span < _LIMIT and span * ba * bc < _LIMIT and m.runs_int64(fK, fA, gA):
             # every partial sum of du a c is at most span ba bc: int64, slice by slice, with no
             # product array, no union copies of f and g and no full array of piece lengths
-            unit = span == len(K) - 1  # increasing integers without a gap: every du is 1
+            unit = span == m.u.n - 1  # increasing integers without a gap: every du is 1
+            K = fK if unit else m.K
             tot = 0
             for start, stop, oa, ob in m.u.runs:
                 step = stop - start if unit else _BLOCK
@@ -1095,6 +1115,7 @@ def int_inner(f: Arr, g: Arr) -> Fraction:
                     tot += int(np.dot(a, c) if unit else
                                np.einsum("i,i,i->", K[lo + 1:hi + 1] - K[lo:hi], a, c))
             return Fraction(tot, den)
+    K = m.K
     du, span = _diff(K)
     if m.fB is None and m.gB is None:
         a, c = m.fA, m.gA

@@ -132,4 +132,6 @@ def test_random_junk(data):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+        if "matplotlib.pyplot" in sys.modules:  # a plotting call's figure: one example's only
+            sys.modules["matplotlib.pyplot"].close("all")
     assert outcome not in fuzz.FAILING, f"{outcome}: {qualname}({pname}={value!r}): {detail}"
