@@ -945,6 +945,9 @@ def test_uniform_knots_are_shared_and_other_knots_copied():
     t = Piecewise.from_arrays(top, np.array([1, -1]), knot_denominator=2**62)
     assert t._as_arr().K.dtype == object and t.breakpoints == (F(2**62 - 1, 2**62),)
     assert t(F(2**62 - 1, 2**62)) == -1 and t.domain == (F(2**62 - 2, 2**62), 1)
+    s = Piecewise.step([F(c, 64) for c in range(1, 64)], [c % 5 for c in range(64)])
+    assert s._as_arr().K is Piecewise.on_grid([1, 2] * 32)._as_arr().K is ic.consecutive(0, 65)
+    assert s == Piecewise.on_grid([c % 5 for c in range(64)]) and s(F(63, 64)) == 3
     with pytest.raises(InvalidArgument, match=r"knots\[1\]=5 and knots\[2\]=5"):
         Piecewise.from_arrays(np.array([0, 5, 5], dtype=np.int32), np.array([1, 2]))
 
