@@ -410,8 +410,7 @@ def knot_array(a: Any, name: str) -> np.ndarray:
     """
     from exactmtl.errors import InvalidArgument
 
-    view = (isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype.kind == "i"
-            and a.dtype.itemsize <= 8)
+    view = isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype.kind == "i"
     K = a if view else int_array(a, name, scan=False)
     if len(K) < 2:
         raise InvalidArgument(f"len({name})={len(K)} needs at least two entries (the two ends "
@@ -1105,7 +1104,7 @@ def int_inner(f: Arr, g: Arr) -> Fraction:
             # every partial sum of du a c is at most span ba bc: int64, slice by slice, with no
             # product array, no union copies of f and g and no full array of piece lengths
             unit = span == m.u.n - 1  # increasing integers without a gap: every du is 1
-            K = fK if unit else m.K
+            K = None if unit else m.K  # the union knots are needed only for uneven lengths
             tot = 0
             for start, stop, oa, ob in m.u.runs:
                 step = stop - start if unit else _BLOCK

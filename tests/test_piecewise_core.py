@@ -549,14 +549,20 @@ def test_einsum_inner_at_the_int64_bound():
 
 # --------------------------------------------------------------------------- composition kernels
 
+def _composable(data) -> tuple:
+    """A random outer function and an inner one mapping into its domain: (new, oracle) pairs
+    and the integer forms ``fa``, ``ga`` (``None`` when either has none)."""
+    dom = data.draw(DOMAINS)
+    fn, fo = both(data.draw(raw(dom)))
+    gn, go = both(data.draw(into(dom, data.draw(DOMAINS))))
+    return fn, fo, gn, go, fn._as_arr(), gn._as_arr()
+
+
 @given(data=st.data())
 def test_block_and_general_compose_agree(data):
     """The block kernel (few inner pieces) and the general kernel give the same canonical form
     (or both refuse), and it is the oracle's."""
-    dom = data.draw(DOMAINS)
-    fn, fo = both(data.draw(raw(dom)))
-    gn, go = both(data.draw(into(dom, data.draw(DOMAINS))))
-    fa, ga = fn._as_arr(), gn._as_arr()
+    _, fo, _, go, fa, ga = _composable(data)
     if fa is None or ga is None:
         return
     x, y = ic._compose_blocks(fa, ga), ic._compose_general(fa, ga)
@@ -807,10 +813,7 @@ def test_results_are_canonical(fg, c, use_index):
 
 @given(data=st.data())
 def test_compositions_are_canonical(data):
-    dom = data.draw(DOMAINS)
-    fn, _ = both(data.draw(raw(dom)))
-    gn, _ = both(data.draw(into(dom, data.draw(DOMAINS))))
-    fa, ga = fn._as_arr(), gn._as_arr()
+    *_, fa, ga = _composable(data)
     if fa is None or ga is None:
         return
     for kernel in (ic._compose_blocks, ic._compose_general):
